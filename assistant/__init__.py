@@ -1,0 +1,1 @@
+"""Chat assistant over local-government inspection and committee documents (the library)."""

@@ -1,0 +1,234 @@
+"""Passages -> Answer: the sentences that answer the question, each followed by a verified citation marker.
+
+No language model: statements are the documents' own sentences (table rows read with their header), so every
+number and rating in an answer is the cited text's. A quote must occur verbatim in its paragraph, checked here
+for every citation. When no sentence covers what the question asks, the answer is an honest refusal.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from assistant.retrieve import terms
+from assistant.types import Answer, Citation, Passage
+
+NOT_IN_DOCUMENTS = "The documents don't say."
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(]?[A-Z0-9£•\-])|\n+")
+_MONTHS = (
+    "january|february|march|april|may|june|july|august|september|october|november|december|"
+    "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+)
+_DATE = re.compile(
+    rf"\b(\d{{1,2}}(st|nd|rd|th)?\s+({_MONTHS})\b|({_MONTHS})[\s-]+\d{{2,4}}\b|\b(19|20)\d\d\b|\d{{1,2}}/\d{{1,2}}/\d{{2,4}})",
+    re.I,
+)
+_NUMBER = re.compile(
+    r"\b(\d+(\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred)\b", re.I
+)
+_MONEY = re.compile(r"£\s?\d|\d\s?(%|per cent|million|m\b|k\b)", re.I)
+_PERSON = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?\s+[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?\b")
+_RATING = re.compile(r"\b(outstanding|good|requires improvement|inadequate|satisfactory|unsatisfactory|poor)\b", re.I)
+
+# Question types and the evidence each needs: a "when" question is answered only by a sentence with a date.
+_QTYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("when", re.compile(r"^\s*(when|what date|on what date|by when|what year|which year|how long ago)\b", re.I)),
+    ("how_much", re.compile(r"\b(how much|what (is|was) the (budget|cost|funding)|what budget|budget)\b", re.I)),
+    ("how_many", re.compile(r"\b(how many|number of|what percentage|what proportion|how often)\b", re.I)),
+    ("who", re.compile(r"^\s*(who|whom|whose|which (officer|person|manager|inspector)|who's)\b", re.I)),
+    ("rating", re.compile(r"\b(rate|rated|rating|ratings|judgement|judgment|graded|grade)\b", re.I)),
+)
+
+
+def question_type(question: str) -> str:
+    for name, pattern in _QTYPES:
+        if pattern.search(question):
+            return name
+    return "general"
+
+
+def _has_type(qtype: str, text: str) -> bool:
+    if qtype == "when":
+        return bool(_DATE.search(text))
+    if qtype == "how_many":
+        return bool(_NUMBER.search(text))
+    if qtype == "how_much":
+        return bool(_MONEY.search(text))
+    if qtype == "who":
+        return bool(_PERSON.search(text))
+    if qtype == "rating":
+        return bool(_RATING.search(text))
+    return True
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One sentence (or table row) of a retrieved paragraph, scored against the question."""
+
+    passage: Passage
+    rank: int
+    quote: str
+    statement: str
+    coverage: float
+    typed: bool
+    score: float
+
+
+def sentences(text: str) -> list[str]:
+    """Verbatim sentence spans of a paragraph (a table row or short item stays whole)."""
+    if "\t" in text or len(text) < 160:
+        return [text.strip()]
+    parts = [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    # re.split with groups may return fragments; keep only real, verbatim spans
+    return [s for s in parts if len(s) > 2 and s in text] or [text.strip()]
+
+
+def render_row(row: str, header: str | None) -> str:
+    """A table row as a reader would say it: "Lead: Maleeka Dachi; When: Mar-25" (cells verbatim)."""
+    cells = [c.strip() for c in row.split("\t")]
+    heads = [h.strip() for h in (header or "").split("\t")]
+    if header and len(heads) >= len([c for c in cells if c]) and len(heads) >= 2:
+        pairs = [f"{h}: {c}" if h else c for h, c in zip(heads, cells) if c]
+        if pairs:
+            return "; ".join(pairs)
+    return " | ".join(c for c in cells if c)
+
+
+def _statement(passage: Passage, quote: str) -> str:
+    p = passage.paragraph
+    if "\t" in quote:
+        return render_row(quote, p.context)
+    return re.sub(r"\s+", " ", quote).strip(" -•*")
+
+
+def compose(
+    question: str,
+    passages: Sequence[Passage],
+    idf: Callable[[str], float],
+    scope_terms: Sequence[str] = (),
+    must_mention: Sequence[str] = (),
+    max_statements: int = 3,
+    threshold: float = 0.5,
+) -> Answer:
+    """The best-supported sentences from ``passages``, with citations; a refusal when none covers the question.
+
+    Args:
+        question: what the user asked (after follow-up resolution).
+        passages: retrieved paragraphs, best first, already restricted to the question's scope.
+        idf: inverse document frequency of a stemmed term in the index (rare words weigh more).
+        scope_terms: stemmed words naming the scope (places, years): satisfied by the document, not the sentence.
+        must_mention: words one of which a chosen sentence must contain (a place no document is about).
+        max_statements: the most sentences an answer quotes.
+        threshold: the share of the question's key terms (by idf) a sentence and its headings must cover.
+    """
+    qtype = question_type(question)
+    key = [t for t in dict.fromkeys(terms(question)) if t not in set(scope_terms)]
+    weights = {t: idf(t) for t in key}
+    total = sum(weights.values())
+    candidates: list[Candidate] = []
+    for rank, passage in enumerate(passages):
+        p = passage.paragraph
+        around = set(terms(" ".join(x for x in (p.section, p.context, passage.meta.title) if x)))
+        for quote in sentences(p.text):
+            if quote not in p.text:
+                continue
+            if must_mention and not any(m.lower() in quote.lower() for m in must_mention):
+                continue
+            own = set(terms(quote))
+            if total > 0:
+                hit = sum(w for t, w in weights.items() if t in own) + 0.6 * sum(
+                    w for t, w in weights.items() if t in around and t not in own
+                )
+                coverage = hit / total
+            else:
+                coverage = 1.0 if rank == 0 else 0.0
+            typed = _has_type(qtype, quote)
+            # Prefer covering sentences, then typed evidence, then the retriever's order, then brevity.
+            score = coverage + (0.25 if typed else 0.0) + 0.15 / (rank + 1) - min(len(quote), 600) / 6000
+            candidates.append(Candidate(passage, rank, quote, _statement(passage, quote), coverage, typed, score))
+    usable = [c for c in candidates if c.coverage >= threshold and c.typed]
+    if not usable:
+        return refusal(question)
+    usable.sort(key=lambda c: -c.score)
+    best = usable[0]
+    chosen = [best]
+    limit = max_statements if qtype in ("general", "rating") else 2
+    for c in usable[1:]:
+        if len(chosen) >= limit:
+            break
+        if c.score < best.score - 0.2 or c.statement == best.statement:
+            continue
+        if any(c.quote in x.quote or x.quote in c.quote for x in chosen):
+            continue
+        chosen.append(c)
+    return build_answer(question, [(c.statement, c.passage, c.quote) for c in chosen])
+
+
+def build_answer(question: str, statements: Sequence[tuple[str, Passage, str]]) -> Answer:
+    """Join statements with ``[n]`` markers; one citation per distinct paragraph; every quote verified verbatim."""
+    citations: list[Citation] = []
+    by_paragraph: dict[tuple[str, int], int] = {}
+    parts: list[str] = []
+    for statement, passage, quote in statements:
+        p = passage.paragraph
+        if quote not in p.text:  # never cite what the paragraph does not say
+            continue
+        where = (p.doc_id, p.ordinal)
+        if where in by_paragraph:
+            marker = by_paragraph[where]
+            old = citations[marker - 1]
+            if quote not in old.quote:
+                merged = _merge_quotes(p.text, old.quote, quote)
+                citations[marker - 1] = Citation(**{**old.__dict__, "quote": merged})
+        else:
+            marker = len(citations) + 1
+            by_paragraph[where] = marker
+            citations.append(
+                Citation(
+                    marker=marker,
+                    source=passage.source,
+                    document=p.doc_id,
+                    title=passage.meta.title,
+                    section=p.section,
+                    label=p.label,
+                    paragraph=p.ordinal,
+                    page=p.page,
+                    quote=quote,
+                    date=passage.meta.date,
+                )
+            )
+        parts.append(f"{_end(statement)} [{marker}]")
+    if not parts:
+        return refusal(question)
+    return Answer(question=question, text=" ".join(parts), refused=False, citations=tuple(citations))
+
+
+def _merge_quotes(text: str, a: str, b: str) -> str:
+    """Two quotes from one paragraph as one verbatim span when they touch, else the first."""
+    i, j = text.find(a), text.find(b)
+    start, end = min(i, j), max(i + len(a), j + len(b))
+    span = text[start:end]
+    return span if len(span) <= len(a) + len(b) + 40 else a
+
+
+def _end(statement: str) -> str:
+    s = statement.rstrip()
+    return s if s.endswith((".", "!", "?", ":", ";")) else s + "."
+
+
+def refusal(question: str, reason: str | None = None) -> Answer:
+    """An honest "the documents don't say", citing nothing."""
+    text = NOT_IN_DOCUMENTS if not reason else f"{NOT_IN_DOCUMENTS} {reason}"
+    return Answer(question=question, text=text, refused=True, citations=())
+
+
+def idf_function(doc_freq: dict[str, int], n_docs: int) -> Callable[[str], float]:
+    """BM25-style idf from chunk document frequencies; unknown terms weigh the most."""
+
+    def idf(term: str) -> float:
+        df = doc_freq.get(term, 0)
+        return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
+
+    return idf

@@ -1,0 +1,32 @@
+"""The library's public API: what the CLI, the UI and the evaluation harness call."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from assistant.types import Answer, Fact, Filters, Paragraph, Passage, Turn
+
+
+class Answerer(Protocol):
+    """What clients need from the assistant; tests may pass a deterministic fake."""
+
+    def ask(self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None) -> Answer:
+        """Answer ``question`` (a follow-up resolves against ``history``) with verified citations, or refuse."""
+        ...
+
+    def retrieve(self, question: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:
+        """The ``k`` best passages for ``question``, best first (for retrieval metrics)."""
+        ...
+
+    def facts(self) -> list[Fact]:
+        """Every extracted fact, conflicts flagged."""
+        ...
+
+    def context(self, document: str, paragraph: int, radius: int = 3) -> list[Paragraph]:
+        """The paragraphs around ``paragraph`` of ``document`` (for the source panel)."""
+        ...
+
+    def index_info(self) -> dict[str, str]:
+        """Settings that change answers: model, chunking fingerprint, corpus hash (for comparing eval runs)."""
+        ...

@@ -1,0 +1,65 @@
+"""Follow-up resolution: "And how many recommendations?" after a question about Bexley is about Bexley.
+
+Shared by the UI, the CLI and the evaluation harness, so a conversation means the same thing everywhere.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from assistant.scope import Scope, scope_of
+from assistant.types import Turn
+
+_CONNECTOR = re.compile(r"^\s*(and|but|so|also|then|what about|how about|and what about|same for|what of)\b", re.I)
+_ANAPHORA = re.compile(
+    r"\b(they|them|their|theirs|it|its|there|that|this|those|these|he|she|his|her|the same|the service|"
+    r"the inspection|the report|the inspectors|the board|the council)\b",
+    re.I,
+)
+_ELLIPTICAL = re.compile(r"^\s*(and|what about|how about|and what about|same for|what of)\s+(.*?)\??\s*$", re.I)
+
+
+def _last_scope(history: Sequence[Turn]) -> tuple[Scope, str] | None:
+    """The most recent earlier turn that named a place or year, with its (resolved) question."""
+    for turn in reversed(history):
+        text = turn.answer.resolved_question if turn.answer and turn.answer.resolved_question else turn.question
+        scope = scope_of(text)
+        if scope.places or scope.years:
+            return scope, text
+    return None
+
+
+def is_follow_up(question: str) -> bool:
+    """Does the question lean on an earlier turn (a connector, a pronoun, or a short capital-free fragment)?"""
+    if _CONNECTOR.search(question) or _ANAPHORA.search(question):
+        return True
+    words = re.findall(r"[A-Za-z']+", question)
+    return len(words) <= 4 and not any(w[0].isupper() for w in words[1:])
+
+
+def resolve(question: str, history: Sequence[Turn]) -> str:
+    """The question with the scope (places, years) it inherits from the conversation made explicit."""
+    if not history:
+        return question
+    own = scope_of(question)
+    last = _last_scope(history)
+    if last is None:
+        return question
+    last_scope, last_text = last
+    elliptical = _ELLIPTICAL.match(question)
+    if own.places and elliptical and len(re.findall(r"\w+", elliptical.group(2))) <= 6:
+        # "What about Tower Hamlets?" after "How did inspectors rate Bexley?": the same question, new place.
+        swapped = last_text
+        for old, new in zip(last_scope.places, own.places):
+            swapped = re.sub(re.escape(old), new, swapped, flags=re.I)
+        if last_scope.places and swapped != last_text:
+            return swapped
+    if own.places or not is_follow_up(question):
+        return question
+    inherited = list(last_scope.places)
+    if not own.years:
+        inherited += [str(y) for y in last_scope.years]
+    if not inherited:
+        return question
+    return f"{question.rstrip(' ?')} ({', '.join(inherited)})?"

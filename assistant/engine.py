@@ -1,0 +1,199 @@
+"""The assistant: question (+ conversation) -> scope check -> facts or hybrid retrieval -> verified Answer."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Sequence
+
+from assistant.answer import compose, idf_function, refusal
+from assistant.config import Settings
+from assistant.conversation import resolve
+from assistant.embedding import Embedder, query_embedder
+from assistant.errors import IndexMissing
+from assistant.facts import answer_from_facts, flag_conflicts
+from assistant.retrieve import Retriever, terms
+from assistant.scope import Scope, bodies_in, places_in, scope_of
+from assistant.store import open_store
+from assistant.types import Answer, Citation, Fact, Filters, Paragraph, Passage, Turn
+
+
+class Assistant:
+    """An open index ready to answer; one per process, safe to share between threads."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self._embedder = embedder
+        self._lock = threading.Lock()
+        self._retriever: Retriever | None = None
+        self._load()
+
+    # ---- loading -----------------------------------------------------------------------------------------
+    def _load(self) -> None:
+        store = open_store(self.settings, create=False)
+        embedder = self._embedder or query_embedder(self.settings.model, self.settings.cache_dir)
+        retriever = Retriever(store, embedder)
+        if not retriever.documents:
+            where = self.settings.chroma_url or str(self.settings.index_dir)
+            raise IndexMissing(f"the index at {where} is empty: run `python -m assistant ingest corpus` first")
+        doc_freq: Counter[str] = Counter()
+        for chunk in retriever.chunks:
+            doc_freq.update(set(terms(retriever.lexical_text(chunk))))
+        self._idf = idf_function(dict(doc_freq), len(retriever.chunks))
+        self._doc_text = {
+            doc_id: " ".join(c.paragraph_text for c in retriever.paragraphs_of(doc_id)) for doc_id in retriever.documents
+        }
+        self._doc_places = {
+            doc_id: set(places_in(" ".join(x for x in (rec.meta.title, rec.meta.service) if x)))
+            for doc_id, rec in retriever.documents.items()
+        }
+        self._facts = flag_conflicts([f for rec in retriever.documents.values() for f in rec.facts])
+        self._retriever = retriever
+
+    def refresh(self) -> None:
+        """Reload when another process (an ingest, a second UI) changed the shared index."""
+        with self._lock:
+            if self._retriever is not None and self._retriever.is_stale():
+                self._load()
+
+    @property
+    def retriever(self) -> Retriever:
+        assert self._retriever is not None
+        return self._retriever
+
+    # ---- the Answerer protocol ---------------------------------------------------------------------------
+    def ask(
+        self, question: str, history: Sequence[Turn] = (), filters: Filters | None = None, role: str | None = None
+    ) -> Answer:
+        role = role or self.settings.role
+        question = " ".join(question.split())
+        if not question:
+            return refusal(question, "Ask a question about the documents.")
+        resolved = resolve(question, history)
+        answer = self._answer(resolved, filters, role)
+        return Answer(
+            question=question,
+            text=answer.text,
+            refused=answer.refused,
+            citations=answer.citations,
+            resolved_question=resolved if resolved != question else None,
+        )
+
+    def _answer(self, question: str, filters: Filters | None, role: str) -> Answer:
+        scope = scope_of(question)
+        allowed = self.retriever.allowed(filters, None, role)
+        docs, must_mention, reason = self._scope_docs(scope, allowed)
+        if reason:
+            return refusal(question, reason)
+        facts = [f for f in self._facts if f.document in docs]
+        titles = {d: (self.retriever.documents[d].meta.title or d) for d in docs}
+        from_facts = answer_from_facts(question, facts, titles) if facts and not must_mention else None
+        if from_facts is not None and self._verified(from_facts):
+            return self._with_pages(from_facts)
+        passages = self.retriever.search(question, k=10, doc_ids=docs, role=role, filters=filters)
+        scope_terms = terms(" ".join([*scope.places, *map(str, scope.years)]))
+        return compose(question, passages, self._idf, scope_terms=scope_terms, must_mention=must_mention)
+
+    def _scope_docs(self, scope: Scope, allowed: set[str]) -> tuple[set[str], list[str], str | None]:
+        """Documents the question may be answered from; or a reason to refuse (a place/year/body none covers)."""
+        docs = set(allowed)
+        must_mention: list[str] = []
+        if not docs:
+            return docs, must_mention, "No documents are available with the current filters."
+        if scope.places:
+            about = {d for d in docs if self._doc_places[d] & set(scope.places)}
+            if about:
+                docs = about
+            else:
+                mentioning = {d for d in docs if any(p.lower() in self._doc_text[d].lower() for p in scope.places)}
+                if not mentioning:
+                    covered = sorted({p for d in allowed for p in self._doc_places[d]})
+                    return docs, must_mention, (
+                        f"None of the documents is about {', '.join(scope.places)}"
+                        + (f" (they cover {', '.join(covered)})." if covered else ".")
+                    )
+                docs = mentioning
+                must_mention = list(scope.places)
+        if scope.years:
+            dated = {
+                d
+                for d in docs
+                if self.retriever.documents[d].meta.year in scope.years
+                or any(str(y) in self._doc_text[d] for y in scope.years)
+            }
+            if not dated:
+                years = ", ".join(map(str, scope.years))
+                return docs, must_mention, f"None of the documents covers {years} for this question."
+            docs = dated
+        if scope.bodies:
+            named = {
+                d
+                for d in docs
+                if set(scope.bodies) & set(bodies_in(self._doc_text[d] + " " + (self.retriever.documents[d].meta.body or "")))
+            }
+            if not named:
+                return docs, must_mention, f"None of the documents says anything from {', '.join(scope.bodies)}."
+            docs = named
+        return docs, must_mention, None
+
+    def _verified(self, answer: Answer) -> bool:
+        """Every citation of a facts answer quotes its paragraph verbatim (checked against the index)."""
+        for c in answer.citations:
+            paragraph = self.paragraph(c.document, c.paragraph)
+            if paragraph is None or c.quote not in paragraph.text:
+                return False
+        return bool(answer.citations) or answer.refused
+
+    def _with_pages(self, answer: Answer) -> Answer:
+        """Fill section and page of facts citations from the paragraphs they cite (never invented)."""
+        fixed = []
+        for c in answer.citations:
+            p = self.paragraph(c.document, c.paragraph)
+            rec = self.retriever.documents.get(c.document)
+            fixed.append(
+                Citation(
+                    **{
+                        **c.__dict__,
+                        "section": c.section or (p.section if p else None),
+                        "page": c.page if c.page is not None else (p.page if p else None),
+                        "label": c.label or (p.label if p else None),
+                        "source": rec.source if rec else c.source,
+                        "date": c.date or (rec.meta.date if rec else None),
+                    }
+                )
+            )
+        return Answer(**{**answer.__dict__, "citations": tuple(fixed)})
+
+    def retrieve(self, question: str, k: int = 5, filters: Filters | None = None, role: str | None = None) -> list[Passage]:
+        return self.retriever.search(question, k=k, filters=filters, role=role or self.settings.role)
+
+    def facts(self, role: str | None = None) -> list[Fact]:
+        allowed = self.retriever.allowed(None, None, role or self.settings.role)
+        return [f for f in self._facts if f.document in allowed]
+
+    def paragraph(self, document: str, ordinal: int) -> Paragraph | None:
+        for chunk in self.retriever.paragraphs_of(document):
+            if chunk.paragraph.ordinal == ordinal:
+                return chunk.paragraph
+        return None
+
+    def context(self, document: str, paragraph: int, radius: int = 3, role: str | None = None) -> list[Paragraph]:
+        if document not in self.retriever.allowed(None, None, role or self.settings.role):
+            return []
+        return [
+            c.paragraph
+            for c in self.retriever.paragraphs_of(document)
+            if abs(c.paragraph.ordinal - paragraph) <= radius
+        ]
+
+    def index_info(self) -> dict[str, str]:
+        import hashlib
+
+        corpus = hashlib.sha256(repr(self.retriever.version).encode()).hexdigest()[:12]
+        return {
+            "model": self.settings.model,
+            "fingerprint": self.settings.fingerprint,
+            "corpus_hash": corpus,
+            "documents": str(len(self.retriever.documents)),
+            "chunks": str(len(self.retriever.chunks)),
+        }

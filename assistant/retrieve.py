@@ -1,0 +1,197 @@
+"""Hybrid retrieval: dense (Chroma) + lexical (BM25 over the same chunks), fused by reciprocal rank, as Passages.
+
+The lexical side indexes what a reader uses to find a paragraph (title, section, table header and text), so
+"How did inspectors rate Bexley?" matches the Bexley report's ratings rows even when the row never says "Bexley".
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from assistant.embedding import Embedder
+from assistant.store import DocRecord, Store, StoredChunk
+from assistant.types import Filters, Passage
+
+RRF_K = 60  # the usual reciprocal-rank-fusion constant (Cormack et al. 2009)
+_CANDIDATES = 60  # how deep each retriever looks before fusing
+_TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
+
+# Words every question has that say nothing about what it asks.
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be been before being below between both but
+    by can could did do does doing down during each few for from further had has have having he her here hers him his
+    how i if in into is it its itself just me more most my no nor not now of off on once only or other our ours out over
+    own same she should so some such than that the their theirs them then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you your yours tell say
+    said give please know any anything there's what's think thought describe described mention mentioned explain
+    explained find found note noted highlight highlighted comment commented summarise summarize list lists""".split()
+)
+
+
+def _make_stemmer() -> Callable[[str], str]:
+    import Stemmer
+
+    stemmer = Stemmer.Stemmer("english")
+    cache: dict[str, str] = {}
+
+    def stem(word: str) -> str:
+        out = cache.get(word)
+        if out is None:
+            out = cache[word] = stemmer.stemWord(word)
+        return out
+
+    return stem
+
+
+_stem: Callable[[str], str] | None = None
+_stem_lock = threading.Lock()
+
+
+def stem(word: str) -> str:
+    global _stem
+    if _stem is None:
+        with _stem_lock:
+            if _stem is None:
+                _stem = _make_stemmer()
+    return _stem(word)
+
+
+def terms(text: str, keep_stopwords: bool = False) -> list[str]:
+    """Lower-cased, stemmed word tokens (stopwords dropped unless asked)."""
+    words = _TOKEN.findall(text.lower().replace("’", "'"))
+    return [stem(w.split("'")[0]) for w in words if keep_stopwords or w not in STOPWORDS]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A fused result before it becomes a Passage."""
+
+    chunk: StoredChunk
+    score: float
+
+
+class Retriever:
+    """A snapshot of the index for searching: the committed chunks, their BM25 index and the dense store."""
+
+    def __init__(self, store: Store, embedder: Embedder) -> None:
+        import bm25s
+
+        self.store = store
+        self.embedder = embedder
+        self.documents: dict[str, DocRecord] = store.documents()
+        self.chunks: list[StoredChunk] = list(store.iter_chunks())
+        self._by_id = {c.chunk_id: i for i, c in enumerate(self.chunks)}
+        self._paragraphs: dict[str, list[StoredChunk]] = {}
+        firsts: dict[tuple[str, int], StoredChunk] = {}
+        for c in self.chunks:
+            firsts.setdefault((c.doc_id, c.paragraph.ordinal), c)
+        for (doc_id, _), c in sorted(firsts.items(), key=lambda kv: kv[0]):
+            self._paragraphs.setdefault(doc_id, []).append(c)
+        corpus_tokens = [terms(self.lexical_text(c)) or ["empty"] for c in self.chunks]
+        self._bm25 = bm25s.BM25()
+        if corpus_tokens:
+            self._bm25.index(corpus_tokens, show_progress=False)
+        self.version = self._version()
+
+    def _version(self) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((d.doc_id, d.content_hash) for d in self.documents.values()))
+
+    def is_stale(self) -> bool:
+        """True when another process changed the index since this snapshot was taken."""
+        return self._version_now() != self.version
+
+    def _version_now(self) -> tuple[tuple[str, str], ...]:
+        return tuple(sorted((d.doc_id, d.content_hash) for d in self.store.documents().values()))
+
+    def lexical_text(self, chunk: StoredChunk) -> str:
+        doc = self.documents.get(chunk.doc_id)
+        title = doc.meta.title if doc else ""
+        service = doc.meta.service if doc else ""
+        p = chunk.paragraph
+        return " ".join(x for x in (title, service, p.section, p.context, chunk.text) if x)
+
+    def allowed(self, filters: Filters | None, doc_ids: Iterable[str] | None, role: str) -> set[str]:
+        """Document ids a search may return."""
+        allowed = set(self.documents)
+        if doc_ids is not None:
+            allowed &= set(doc_ids)
+        for doc_id in list(allowed):
+            meta = self.documents[doc_id].meta
+            if role == "public" and meta.classification == "part2":
+                allowed.discard(doc_id)
+            elif filters and not _passes(filters, doc_id, meta):
+                allowed.discard(doc_id)
+        return allowed
+
+    def search(
+        self,
+        query: str,
+        k: int = 8,
+        filters: Filters | None = None,
+        doc_ids: Iterable[str] | None = None,
+        role: str = "public",
+        dense_query: str | None = None,
+    ) -> list[Passage]:
+        """The ``k`` best paragraphs for ``query``, fused from dense and BM25 rankings, best first."""
+        allowed = self.allowed(filters, doc_ids, role)
+        if not allowed or not self.chunks:
+            return []
+        ranked = [self.lexical(query, allowed), self.dense(dense_query or query, allowed)]
+        return self.fuse(ranked)[:k]
+
+    def lexical(self, query: str, allowed: set[str], depth: int = _CANDIDATES) -> list[StoredChunk]:
+        import numpy as np
+
+        tokens = terms(query)
+        if not tokens:
+            return []
+        mask = np.array([1.0 if c.doc_id in allowed else 0.0 for c in self.chunks], dtype=np.float32)
+        n = min(depth, int(mask.sum()))
+        if n == 0:
+            return []
+        docs, scores = self._bm25.retrieve([tokens], k=n, show_progress=False, weight_mask=mask)
+        return [self.chunks[int(i)] for i, s in zip(docs[0], scores[0], strict=True) if s > 0]
+
+    def dense(self, query: str, allowed: set[str], depth: int = _CANDIDATES) -> list[StoredChunk]:
+        vector = self.embedder.embed([query])[0]
+        where = {"doc_id": {"$in": sorted(allowed)}} if len(allowed) < len(self.documents) else None
+        hits = self.store.query(vector, depth, where=where)
+        return [c for c, _ in hits if c.chunk_id in self._by_id]
+
+    def fuse(self, rankings: Sequence[Sequence[StoredChunk]]) -> list[Passage]:
+        """Reciprocal-rank fusion, then one Passage per paragraph (its best chunk's score)."""
+        scores: dict[str, float] = {}
+        for ranking in rankings:
+            for rank, chunk in enumerate(ranking):
+                scores[chunk.chunk_id] = scores.get(chunk.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        best: dict[tuple[str, int], tuple[float, StoredChunk]] = {}
+        for cid, score in scores.items():
+            chunk = self.chunks[self._by_id[cid]]
+            key = (chunk.doc_id, chunk.paragraph.ordinal)
+            if key not in best or score > best[key][0]:
+                best[key] = (score, chunk)
+        ordered = sorted(best.values(), key=lambda x: -x[0])
+        return [self.passage(chunk, score) for score, chunk in ordered]
+
+    def passage(self, chunk: StoredChunk, score: float = 0.0) -> Passage:
+        doc = self.documents[chunk.doc_id]
+        return Passage(paragraph=chunk.paragraph, meta=doc.meta, source=doc.source, score=score)
+
+    def paragraphs_of(self, doc_id: str) -> list[StoredChunk]:
+        """One chunk per paragraph of ``doc_id`` (its first piece), in document order."""
+        return self._paragraphs.get(doc_id, [])
+
+
+def _passes(filters: Filters, doc_id: str, meta) -> bool:  # type: ignore[no-untyped-def]
+    if filters.documents and doc_id not in filters.documents:
+        return False
+    if filters.bodies and (meta.body or "") not in filters.bodies:
+        return False
+    if filters.kinds and (meta.kind or "") not in filters.kinds:
+        return False
+    if filters.years and meta.year not in filters.years:
+        return False
+    return True

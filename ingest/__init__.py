@@ -1,0 +1,1 @@
+"""Files -> Documents -> Paragraphs -> Chunks (+ Facts) -> the store."""

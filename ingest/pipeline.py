@@ -1,0 +1,255 @@
+"""Files -> Documents -> Paragraphs -> Chunks (+ Facts) -> the store: hashing, skip/replace/prune, the report."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.embedding import Embedder, SentenceTransformerEmbedder
+from assistant.errors import AssistantError, UnreadableFile
+from assistant.store import DocRecord, Store, open_store
+from assistant.types import Chunk, Document, DocumentMeta, Fact, FailedFile, IngestReport, Paragraph
+from ingest.chunks import make_chunks
+from ingest.extract_facts import extract_facts
+from ingest.metadata import infer_meta, load_manifest, merge_meta
+from ingest.paragraphs import split_paragraphs
+from ingest.readers import read_file
+
+MANIFEST = "manifest.yaml"
+_SKIP_NAMES = {MANIFEST, "manifest.yml"}
+_FLUSH_CHUNKS = 256  # embed in batches this big (across documents) for throughput
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A document read, split and chunked, waiting for its vectors."""
+
+    document: Document
+    paragraphs: tuple[Paragraph, ...]
+    chunks: tuple[Chunk, ...]
+    facts: tuple[Fact, ...]
+    abs_path: str
+
+
+def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[FailedFile]]:
+    """Files under ``paths`` (recursively, sorted; hidden files and manifests skipped); missing paths fail."""
+    files: list[Path] = []
+    failed: list[FailedFile] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, names in os.walk(path, followlinks=False):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(names):
+                    if not name.startswith(".") and name not in _SKIP_NAMES:
+                        files.append(Path(root) / name)
+        elif path.exists() or path.is_symlink():
+            files.append(path)
+        else:
+            failed.append(FailedFile(str(path), "no such file or folder: check the path"))
+    return files, failed
+
+
+def file_hash(path: Path, extra: str = "") -> str:
+    """sha256 of the file's bytes (streamed) and of anything else that changes what is indexed (its manifest entry)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    h.update(extra.encode())
+    return h.hexdigest()
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "document"
+
+
+def prepare(
+    path: Path, doc_id: str, content_hash: str, manifest_meta: DocumentMeta | None, embedder: Embedder, settings: Settings
+) -> Prepared:
+    """Read, split, extract facts and chunk one file (raises UnreadableFile)."""
+    source = read_file(path, max_bytes=int(settings.max_file_mb * 1024 * 1024))
+    inferred = infer_meta(source.text, path.name)
+    meta = merge_meta(manifest_meta, inferred)
+    document = Document(doc_id=doc_id, source=str(path), content_hash=content_hash, pages=source.pages, meta=meta)
+    paragraphs = tuple(split_paragraphs(document))
+    if not paragraphs:
+        raise UnreadableFile(str(path), "no paragraphs of text found: is the file empty or only images?")
+    facts = tuple(extract_facts(document, paragraphs))
+    chunks = tuple(make_chunks(meta, paragraphs, embedder.count_tokens, settings.max_tokens, content_hash))
+    return Prepared(document, paragraphs, chunks, facts, str(path.resolve()))
+
+
+def ingest(
+    paths: Sequence[str | Path],
+    settings: Settings,
+    embedder: Embedder | None = None,
+    prune: bool = False,
+    progress: bool | None = None,
+    on_file: Callable[[str], None] | None = None,
+) -> IngestReport:
+    """Ingest ``paths`` into the index of ``settings``; one bad file is reported, never fatal to the batch."""
+    started = time.perf_counter()
+    files, failed = discover(paths)
+    store = open_store(settings, create=True)
+    store.collect_orphans()
+    existing = store.documents()
+    by_path = {rec.abs_path: rec for rec in existing.values()}
+    manifests: dict[Path, dict[str, DocumentMeta]] = {}
+    embedder = embedder or SentenceTransformerEmbedder(settings.model, settings.batch_size)
+
+    seen_paths: set[str] = set()
+    taken_ids = {rec.doc_id: rec.abs_path for rec in existing.values()}
+    pending: list[Prepared] = []
+    counts = {"documents": 0, "skipped": 0, "paragraphs": 0, "chunks": 0, "facts": 0}
+    ingested: list[str] = []
+
+    def flush() -> None:
+        if not pending:
+            return
+        all_chunks = [c for prep in pending for c in prep.chunks]
+        vectors = embedder.embed([c.embed_text for c in all_chunks])
+        at = 0
+        for prep in pending:
+            n = len(prep.chunks)
+            _commit(store, prep, vectors[at : at + n])
+            at += n
+            counts["documents"] += 1
+            counts["paragraphs"] += len(prep.paragraphs)
+            counts["chunks"] += n
+            counts["facts"] += len(prep.facts)
+            ingested.append(prep.document.source)
+        pending.clear()
+
+    bar = _progress(len(files), progress)
+    for path in files:
+        try:
+            manifest = _manifest_for(path, manifests)
+            entry = manifest.get(path.name)
+            abs_path = str(path.resolve())
+            seen_paths.add(abs_path)
+            _check_file(path, settings)
+            digest = file_hash(path, json.dumps(asdict(entry), sort_keys=True) if entry else "")
+            old = by_path.get(abs_path)
+            if old is not None and old.content_hash == digest:
+                counts["skipped"] += 1
+                continue
+            doc_id = old.doc_id if old else _unique_id(slug(path.stem), abs_path, taken_ids)
+            taken_ids[doc_id] = abs_path
+            pending.append(prepare(path, doc_id, digest, entry, embedder, settings))
+            if sum(len(p.chunks) for p in pending) >= _FLUSH_CHUNKS:
+                flush()
+        except UnreadableFile as exc:
+            failed.append(FailedFile(exc.path, exc.reason))
+        except AssistantError as exc:
+            failed.append(FailedFile(str(path), str(exc)))
+        except (OSError, ValueError, RuntimeError, RecursionError, MemoryError) as exc:
+            failed.append(FailedFile(str(path), f"could not be read ({exc.__class__.__name__}: {exc})"))
+        finally:
+            bar(path.name)
+            if on_file:
+                on_file(str(path))
+    flush()
+
+    pruned = 0
+    if prune:
+        for rec in store.documents().values():
+            if rec.abs_path not in seen_paths:
+                store.remove_document(rec.doc_id)
+                pruned += 1
+    bar(None)
+    return IngestReport(
+        documents=counts["documents"],
+        skipped_unchanged=counts["skipped"],
+        failed=tuple(failed),
+        pruned=pruned,
+        paragraphs=counts["paragraphs"],
+        chunks=counts["chunks"],
+        facts=counts["facts"],
+        seconds=round(time.perf_counter() - started, 3),
+        ingested=tuple(ingested),
+    )
+
+
+def _commit(store: Store, prep: Prepared, vectors: Sequence[Sequence[float]]) -> None:
+    doc = prep.document
+    meta = doc.meta
+    record = DocRecord(
+        doc_id=doc.doc_id,
+        source=doc.source,
+        abs_path=prep.abs_path,
+        content_hash=doc.content_hash,
+        meta=meta,
+        paragraphs=len(prep.paragraphs),
+        chunks=len(prep.chunks),
+        facts=prep.facts,
+    )
+    chunk_meta = {
+        "source": doc.source,
+        "title": meta.title,
+        "body": meta.body,
+        "kind_of_doc": meta.kind,
+        "date": meta.date,
+        "year": meta.year,
+        "service": meta.service,
+        "classification": meta.classification or "part1",
+    }
+    store.commit_document(record, prep.chunks, vectors, chunk_meta)
+
+
+def _check_file(path: Path, settings: Settings) -> None:
+    """Cheap checks before hashing: a readable regular file within the size limit."""
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise UnreadableFile(str(path), f"cannot open ({exc.strerror or exc}): check the path and permissions") from None
+    if not path.is_file():
+        raise UnreadableFile(str(path), "not a regular file")
+    limit = settings.max_file_mb * 1024 * 1024
+    if st.st_size > limit:
+        raise UnreadableFile(
+            str(path),
+            f"file is {st.st_size / 1048576:.0f} MB, over the {settings.max_file_mb:.0f} MB limit: "
+            "split it or raise ASSISTANT_MAX_FILE_MB",
+        )
+
+
+def _manifest_for(path: Path, cache: dict[Path, dict[str, DocumentMeta]]) -> dict[str, DocumentMeta]:
+    folder = path.parent
+    if folder not in cache:
+        cache[folder] = load_manifest(folder) if (folder / MANIFEST).exists() else {}
+    return cache[folder]
+
+
+def _unique_id(base: str, abs_path: str, taken: dict[str, str]) -> str:
+    if taken.get(base) in (None, abs_path):
+        return base
+    return f"{base}-{hashlib.sha256(abs_path.encode()).hexdigest()[:6]}"
+
+
+def _progress(total: int, enabled: bool | None) -> Callable[[str | None], None]:
+    """A tqdm bar on a terminal (stderr); ``None`` closes it."""
+    if enabled is None:
+        enabled = sys.stderr.isatty()
+    if not enabled or total == 0:
+        return lambda _name: None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="file", file=sys.stderr, leave=False)
+
+    def step(name: str | None) -> None:
+        if name is None:
+            bar.close()
+        else:
+            bar.set_postfix_str(name[:40])
+            bar.update(1)
+
+    return step
