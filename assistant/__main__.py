@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("set", type=Path, metavar="SET.yaml")
     p.add_argument("--baseline", type=Path, default=None)
     p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--corpus", type=Path, default=Path("corpus"), help="folder to (re)ingest first (default corpus)")
     _common(p)
 
     p = sub.add_parser("bench", help="benchmarks (not tests): quality, speed, scale")
@@ -192,7 +193,29 @@ def _facts(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untype
 
 
 def _eval(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untyped-def]
-    raise ConfigError("eval is not available yet")
+    from dataclasses import replace
+
+    from evals.runner import main as eval_main
+
+    def make_answerer(index_dir: Path | None):  # type: ignore[no-untyped-def]
+        from assistant.engine import Assistant
+        from ingest.pipeline import ingest
+
+        here = replace(settings, index_dir=index_dir) if index_dir else settings
+        if args.corpus and args.corpus.exists():
+            report = ingest([args.corpus], here, prune=True, progress=False)  # builds or reuses the index
+            for f in report.failed:
+                print(f"warning: {f.path}: {f.reason}", file=sys.stderr)
+        return Assistant(here)
+
+    argv = [str(args.set)]
+    if args.index:
+        argv += ["--index", str(args.index)]
+    if args.baseline:
+        argv += ["--baseline", str(args.baseline)]
+    if args.out:
+        argv += ["--out", str(args.out)]
+    return int(eval_main(argv, make_answerer))
 
 
 def _bench(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untyped-def]

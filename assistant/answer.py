@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from assistant.retrieve import terms
+from assistant.retrieve import expand, terms
 from assistant.types import Answer, Citation, Passage
 
 NOT_IN_DOCUMENTS = "The documents don't say."
@@ -37,7 +37,9 @@ _QTYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("when", re.compile(r"^\s*(when|what date|on what date|by when|what year|which year|how long ago)\b", re.I)),
     ("how_much", re.compile(r"\b(how much|what (is|was) the (budget|cost|funding)|what budget|budget)\b", re.I)),
     ("how_many", re.compile(r"\b(how many|number of|what percentage|what proportion|how often)\b", re.I)),
-    ("who", re.compile(r"^\s*(who|whom|whose|which (officer|person|manager|inspector)|who's)\b", re.I)),
+    ("who", re.compile(
+        r"^\s*(who|whom|whose|which (officer|person|manager|inspector|councillor)|who's)\b|\bwhat is the name\b|"
+        r"\bname of the\b", re.I)),
     ("rating", re.compile(r"\b(rate|rated|rating|ratings|judgement|judgment|graded|grade)\b", re.I)),
 )
 
@@ -49,7 +51,20 @@ def question_type(question: str) -> str:
     return "general"
 
 
-def _has_type(qtype: str, text: str) -> bool:
+def has_person(text: str, lower_vocab: frozenset[str]) -> bool:
+    """Does ``text`` name a person? Two capitalised words that the documents never write in lower case.
+
+    "Maleeka Dachi" and "Sara Pordham" qualify; "Youth Justice" or "Metropolitan Police" do not, because the
+    documents also write "youth" and "police": a rule from the corpus's own usage, not from a list of names.
+    """
+    for m in _PERSON.finditer(text):
+        first, last = m.group(0).split()[0], m.group(0).split()[-1]
+        if first.lower() not in lower_vocab and last.lower() not in lower_vocab:
+            return True
+    return False
+
+
+def _has_type(qtype: str, text: str, lower_vocab: frozenset[str] = frozenset()) -> bool:
     if qtype == "when":
         return bool(_DATE.search(text))
     if qtype == "how_many":
@@ -57,7 +72,7 @@ def _has_type(qtype: str, text: str) -> bool:
     if qtype == "how_much":
         return bool(_MONEY.search(text))
     if qtype == "who":
-        return bool(_PERSON.search(text))
+        return has_person(text, lower_vocab)
     if qtype == "rating":
         return bool(_RATING.search(text))
     return True
@@ -74,6 +89,7 @@ class Candidate:
     coverage: float
     typed: bool
     score: float
+    lead: Passage | None = None
 
 
 def sentences(text: str) -> list[str]:
@@ -111,6 +127,8 @@ def compose(
     must_mention: Sequence[str] = (),
     max_statements: int = 3,
     threshold: float = 0.5,
+    lower_vocab: frozenset[str] = frozenset(),
+    lead_in: Callable[[Passage], Passage | None] = lambda p: None,
 ) -> Answer:
     """The best-supported sentences from ``passages``, with citations; a refusal when none covers the question.
 
@@ -122,15 +140,26 @@ def compose(
         must_mention: words one of which a chosen sentence must contain (a place no document is about).
         max_statements: the most sentences an answer quotes.
         threshold: the share of the question's key terms (by idf) a sentence and its headings must cover.
+        lower_vocab: words the documents write in lower case (tells names from ordinary capitalised words).
+        lead_in: the sentence introducing a list item's list ("The Metropolitan Police should:"), if any.
     """
     qtype = question_type(question)
-    key = [t for t in dict.fromkeys(terms(question)) if t not in set(scope_terms)]
+    scope = set(scope_terms)
+    alternatives: dict[str, set[str]] = {}
+    for word in re.findall(r"[a-z0-9]+", question.lower()):
+        for t in terms(word):
+            if t not in scope:
+                alternatives.setdefault(t, {t}).update(terms(expand(word)))
+    key = list(alternatives)
     weights = {t: idf(t) for t in key}
     total = sum(weights.values())
     candidates: list[Candidate] = []
     for rank, passage in enumerate(passages):
         p = passage.paragraph
-        around = set(terms(" ".join(x for x in (p.section, p.context, passage.meta.title) if x)))
+        lead = lead_in(passage)
+        around = set(
+            terms(" ".join(x for x in (p.section, p.context, passage.meta.title, lead.paragraph.text if lead else None) if x))
+        )
         for quote in sentences(p.text):
             if quote not in p.text:
                 continue
@@ -138,16 +167,18 @@ def compose(
                 continue
             own = set(terms(quote))
             if total > 0:
-                hit = sum(w for t, w in weights.items() if t in own) + 0.6 * sum(
-                    w for t, w in weights.items() if t in around and t not in own
+                hit = sum(w for t, w in weights.items() if alternatives[t] & own) + 0.6 * sum(
+                    w for t, w in weights.items() if alternatives[t] & around and not alternatives[t] & own
                 )
                 coverage = hit / total
             else:
                 coverage = 1.0 if rank == 0 else 0.0
-            typed = _has_type(qtype, quote)
+            typed = _has_type(qtype, quote, lower_vocab) or (
+                lead is not None and qtype == "who" and _has_type(qtype, lead.paragraph.text, lower_vocab)
+            )
             # Prefer covering sentences, then typed evidence, then the retriever's order, then brevity.
             score = coverage + (0.25 if typed else 0.0) + 0.15 / (rank + 1) - min(len(quote), 600) / 6000
-            candidates.append(Candidate(passage, rank, quote, _statement(passage, quote), coverage, typed, score))
+            candidates.append(Candidate(passage, rank, quote, _statement(passage, quote), coverage, typed, score, lead))
     usable = [c for c in candidates if c.coverage >= threshold and c.typed]
     if not usable:
         return refusal(question)
@@ -163,7 +194,13 @@ def compose(
         if any(c.quote in x.quote or x.quote in c.quote for x in chosen):
             continue
         chosen.append(c)
-    return build_answer(question, [(c.statement, c.passage, c.quote) for c in chosen])
+    statements: list[tuple[str, Passage, str]] = []
+    for c in chosen:
+        if c.lead is not None and c.lead.paragraph.text.strip() not in (s[2] for s in statements):
+            # The list's lead-in says who the item is addressed to; it is quoted and cited in its own right.
+            statements.append((_statement(c.lead, c.lead.paragraph.text.strip()), c.lead, c.lead.paragraph.text.strip()))
+        statements.append((c.statement, c.passage, c.quote))
+    return build_answer(question, statements)
 
 
 def build_answer(question: str, statements: Sequence[tuple[str, Passage, str]]) -> Answer:
@@ -225,10 +262,14 @@ def refusal(question: str, reason: str | None = None) -> Answer:
 
 
 def idf_function(doc_freq: dict[str, int], n_docs: int) -> Callable[[str], float]:
-    """BM25-style idf from chunk document frequencies; unknown terms weigh the most."""
+    """BM25-style idf from chunk document frequencies."""
 
     def idf(term: str) -> float:
         df = doc_freq.get(term, 0)
+        if df == 0:
+            # No sentence can contain a word the documents never use; it should not veto an answer on its own
+            # ("What does TIARRA stand for?"), but it still counts against a weak match.
+            return 1.5
         return math.log(1 + (n_docs - df + 0.5) / (df + 0.5))
 
     return idf

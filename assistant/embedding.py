@@ -133,7 +133,10 @@ def export_onnx(model: str, cache_dir: Path) -> Path | None:
         tmp = dest.with_suffix(f".{os.getpid()}.tmp")
         ids = torch.ones(1, 8, dtype=torch.long)
         axes = {0: "batch", 1: "seq"}
-        with torch.no_grad():
+        import warnings
+
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
             torch.onnx.export(
                 _Encoder(inner),
                 (ids, ids, torch.zeros_like(ids)),

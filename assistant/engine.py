@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -47,6 +48,10 @@ class Assistant:
             doc_id: set(places_in(" ".join(x for x in (rec.meta.title, rec.meta.service) if x)))
             for doc_id, rec in retriever.documents.items()
         }
+        lower: set[str] = set()
+        for text in self._doc_text.values():
+            lower.update(w for w in re.findall(r"\b[a-z][a-z'-]+\b", text))
+        self._lower_vocab = frozenset(lower)
         self._facts = flag_conflicts([f for rec in retriever.documents.values() for f in rec.facts])
         self._retriever = retriever
 
@@ -92,7 +97,21 @@ class Assistant:
             return self._with_pages(from_facts)
         passages = self.retriever.search(question, k=10, doc_ids=docs, role=role, filters=filters)
         scope_terms = terms(" ".join([*scope.places, *map(str, scope.years)]))
-        return compose(question, passages, self._idf, scope_terms=scope_terms, must_mention=must_mention)
+        retriever = self.retriever
+
+        def lead_in(p: Passage) -> Passage | None:
+            lead = retriever.lead_in(p.paragraph.doc_id, p.paragraph.ordinal)
+            return retriever.passage(lead) if lead else None
+
+        return compose(
+            question,
+            passages,
+            self._idf,
+            scope_terms=scope_terms,
+            must_mention=must_mention,
+            lower_vocab=self._lower_vocab,
+            lead_in=lead_in,
+        )
 
     def _scope_docs(self, scope: Scope, allowed: set[str]) -> tuple[set[str], list[str], str | None]:
         """Documents the question may be answered from; or a reason to refuse (a place/year/body none covers)."""
@@ -125,6 +144,9 @@ class Assistant:
                 years = ", ".join(map(str, scope.years))
                 return docs, must_mention, f"None of the documents covers {years} for this question."
             docs = dated
+            if not any(self.retriever.documents[d].meta.year in scope.years for d in docs):
+                # Only mentioned in passing (a 2024 paper recalling 2016): the answer must name the year.
+                must_mention = [*must_mention, *map(str, scope.years)]
         if scope.bodies:
             named = {
                 d
@@ -165,7 +187,12 @@ class Assistant:
         return Answer(**{**answer.__dict__, "citations": tuple(fixed)})
 
     def retrieve(self, question: str, k: int = 5, filters: Filters | None = None, role: str | None = None) -> list[Passage]:
-        return self.retriever.search(question, k=k, filters=filters, role=role or self.settings.role)
+        """The passages the answerer would read for ``question`` (scope applied), best first."""
+        role = role or self.settings.role
+        docs, _, reason = self._scope_docs(scope_of(question), self.retriever.allowed(filters, None, role))
+        if reason:
+            return []
+        return self.retriever.search(question, k=k, filters=filters, role=role, doc_ids=docs)
 
     def facts(self, role: str | None = None) -> list[Fact]:
         allowed = self.retriever.allowed(None, None, role or self.settings.role)

@@ -94,7 +94,7 @@ class _Splitter:
             page_units, page_junk = _segment(index, page.text)
             units.extend(page_units)
             junk.extend(page_junk)
-        self.blocks: dict[tuple[int, int], list[_Unit]] = {}
+        self.blocks = {}
         for u in units:
             self.blocks.setdefault(u.block, []).append(u)
         i = 0
@@ -167,10 +167,10 @@ class _Splitter:
         label_only = label is not None and not text[label.end :].strip()
         if label and label_only and nxt and nxt.kind == "line" and nxt.page == u.page:
             after = units[i + 2] if i + 2 < len(units) else None
-            if not self._is_heading(nxt, after, units):
+            if not self._is_heading(nxt, after):
                 self._emit(u, nxt.end, "text", label.value)  # "Recommendation 1" + the text it numbers
                 return 2
-        if self._heading(u, text, label, nxt, units):
+        if self._heading(u, text, label, nxt):
             return 1
         if label and label.style == "dec":
             self._close_below(1 + rules.number_depth(label.value))
@@ -185,15 +185,14 @@ class _Splitter:
     def _emit(self, u: _Unit, end: int, kind: str, label: str | None, context: str | None = None) -> None:
         self.spans.append(_Span(u.page, u.start, end, kind, label, self.section, context))
 
-    def _is_heading(self, u: _Unit, nxt: _Unit | None, units: list[_Unit]) -> bool:
+    def _is_heading(self, u: _Unit, nxt: _Unit | None) -> bool:
         """Whether ``u`` would be read as a heading (without recording it)."""
         text = self.pages[u.page].text[u.start : u.end]
-        return self._heading_kind(u, text, rules.leading_label(text), nxt, units) is not None
+        return self._heading_kind(u, text, rules.leading_label(text), nxt) is not None
 
-    def _heading(
-        self, u: _Unit, text: str, label: rules.Label | None, nxt: _Unit | None, units: list[_Unit]
-    ) -> bool:
-        found = self._heading_kind(u, text, label, nxt, units)
+    def _heading(self, u: _Unit, text: str, label: rules.Label | None, nxt: _Unit | None) -> bool:
+        """Record ``u`` as a heading (open its section, emit it) when it is one."""
+        found = self._heading_kind(u, text, label, nxt)
         if found is None:
             return False
         level, minor = found
@@ -202,7 +201,7 @@ class _Splitter:
         return True
 
     def _heading_kind(
-        self, u: _Unit, text: str, label: rules.Label | None, nxt: _Unit | None, units: list[_Unit]
+        self, u: _Unit, text: str, label: rules.Label | None, nxt: _Unit | None
     ) -> tuple[int, bool] | None:
         """(level, minor) when ``u`` is a heading line, else None."""
         if "\n" in text.strip():

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.embedding import Embedder, SentenceTransformerEmbedder
+from assistant.embedding import Embedder, SentenceTransformerEmbedder, export_onnx
 from assistant.errors import AssistantError, UnreadableFile
 from assistant.store import DocRecord, Store, open_store
 from assistant.types import Chunk, Document, DocumentMeta, Fact, FailedFile, IngestReport, Paragraph
@@ -166,6 +166,8 @@ def ingest(
                 store.remove_document(rec.doc_id)
                 pruned += 1
     bar(None)
+    if isinstance(embedder, SentenceTransformerEmbedder):
+        export_onnx(settings.model, settings.cache_dir)  # once per model: asking then needs no torch
     return IngestReport(
         documents=counts["documents"],
         skipped_unchanged=counts["skipped"],

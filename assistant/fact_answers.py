@@ -1,0 +1,560 @@
+"""Deterministic answers to fact questions (ratings, scores, recommendations, actions, dates), with citations.
+
+A question is answered only when it is about such a fact and names nothing the facts do not know (a place, a
+year, a body): otherwise ``None`` tells the caller to fall back to free-text retrieval (or refuse). Every
+statement names the inspection it relies on (service, year) and carries ``[n]`` markers; where documents
+disagree, both sides are stated and cited.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from assistant.fact_vocab import (
+    FRAMEWORK_FROM_YEAR,
+    LEGACY,
+    RATING_KINDS,
+    SCALES,
+    STANDARDS,
+    YOUTH_2018,
+    name_key,
+    place_of,
+    squeeze,
+)
+from assistant.types import Answer, Citation, Fact
+
+_ORDINALS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
+_STOP = frozenset(
+    "a an the of to in on for and or by with what which who whom whose when where how did does do was were is are "
+    "has have had been be it its their this that these those any all at as from than then there they we our ask "
+    "asked told require required recommend recommended recommendation recommendations inspection inspections "
+    "report reports service services should".split()
+)
+# Capitalised words a question may use that name no place or body (so they never cause a refusal).
+_QUESTION_WORDS = frozenset(
+    "what which who whom whose when where how why did does do was were is are has have list show tell give please "
+    "compare i hmip hmi hm inspectorate probation yjs yos yot youth justice offending service services board "
+    "inspection inspections report reports council committee rating ratings rated overall score good outstanding "
+    "inadequate requires improvement satisfactory unsatisfactory poor recommendation recommendations and or the "
+    "a an in of for since between versus vs january february march april may june july august september october "
+    "november december".split()
+) | frozenset(w.lower() for name in STANDARDS.values() for w in name.split())
+_RATING_WORD = re.compile(
+    r"\b(requires?\s+improvement|outstanding|good|inadequate|unsatisfactory|satisfactory|poor)\b"
+)
+_RATING_Q = re.compile(
+    r"\brat(?:ed|ing|ings)\b|\bjudg(?:e)?ment\b|\bjudged\b|\bgraded?\b|\boutcome\b|\bresult\b"
+)
+_TREND_Q = re.compile(
+    r"\bchang|\bimprov(?:ed|ement since)|\bprogress|\bsince\b|over time|\btrend|\bprevious|\bhistory"
+)
+_CROSS_Q = re.compile(
+    r"\bwhich\b|\bcompare|\bhigher\b|\blower\b|\bbetter\b|\bworse\b|\ball\b|\beach\b|\bboth\b"
+    r"|\brecommendations?\s+(?:(?:were|was|have been)\s+)?(?:made\s+|addressed\s+)?(?:to|for)\b"
+    r"|\basked\b|\btold\b|\burged\b|\bcalled on\b"
+)
+
+
+def answer_from_facts(question: str, facts: Sequence[Fact], titles: Mapping[str, str]) -> Answer | None:
+    """Answer a question about ratings, scores, recommendations, actions or dates from ``facts``, with citations.
+
+    Args:
+        question: the user's question.
+        facts: every extracted fact (conflicts already flagged).
+        titles: document id -> title, for the citations.
+
+    Returns:
+        An Answer whose statements carry ``[n]`` markers and name the inspection (service, year) they rely on,
+        or None when the question is not a fact question, names a place, body or year with no facts, or
+        nothing matches.
+    """
+    if not question.strip() or not facts or _names_unknown_entity(question, facts):
+        return None
+    q = question.lower()
+    places = _named_places(q, facts)
+    years = [int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", q)]
+    trend = bool(_TREND_Q.search(q))
+    pool = [f for f in facts if not places or place_of(f.subject) in places]
+    if years and not trend:
+        pool = [f for f in pool if f.year in years]
+    if not pool:
+        return None
+    if len({place_of(f.subject) for f in pool}) > 1 and not (trend or _CROSS_Q.search(q) or len(places) > 1):
+        return None  # several services and none named: not for the facts table to pick one
+    writer = _Writer(q, facts, titles)
+    lines = writer.answer(pool, years, trend)
+    if not lines:
+        return None
+    text = lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
+    return Answer(question=question, text=text, refused=False, citations=tuple(writer.citations))
+
+
+# -- reading the question ------------------------------------------------------------------------
+
+
+def _named_places(q: str, facts: Sequence[Fact]) -> list[str]:
+    """Place keys the (lower-cased) question names ("tower hamlets" names "tower hamlets and city of london")."""
+    aliases: dict[str, str] = {}
+    for f in facts:
+        key = place_of(f.subject)
+        if key:
+            aliases[key] = key
+            for part in re.split(r"\s+and\s+", key):
+                if len(part) > 2:
+                    aliases.setdefault(part, key)
+    found: dict[str, int] = {}
+    for alias, key in aliases.items():
+        m = re.search(rf"(?<![a-z]){re.escape(alias)}(?![a-z])", q)
+        if m:
+            found[key] = min(found.get(key, m.start()), m.start())
+    return sorted(found, key=found.__getitem__)
+
+
+def _names_unknown_entity(question: str, facts: Sequence[Fact]) -> bool:
+    """True when the question names a capitalised thing (a borough, a body) that no fact mentions."""
+    known: set[str] = set()
+    for f in facts:
+        text = " ".join([f.subject or "", f.value, f.quote, f.name or "", *(v for _, v in f.extra)])
+        known |= set(re.findall(r"[a-z]+", text.lower()))
+    for m in re.finditer(r"(?<![\w'])([A-Z][a-zA-Z]+)", question):
+        before = question[: m.start()].rstrip()
+        if not before or before[-1] in ".?!:":
+            continue  # a capital that starts a sentence says nothing
+        word = m.group(1).lower()
+        if word not in _QUESTION_WORDS and word not in known:
+            return True
+    return False
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", _plain(text).lower()) if w not in _STOP and len(w) > 1}
+
+
+def _plain(text: str) -> str:
+    """Text without footnote superscripts ("Outcome 22¹" -> "Outcome 22")."""
+    return re.sub(r"[\u00b9\u00b2\u00b3\u2070-\u209f]", "", text)
+
+
+def standards_named(q: str) -> set[str]:
+    """Framework labels a question names, by number or name; "court"/"out-of-court" settle 2.x against 3.x."""
+    found = set(re.findall(r"\b([1-4]\.[1-4])\b", q))
+    out_of_court = bool(re.search(r"out[- ]of[- ]court", q))
+    court = bool(re.search(r"\bcourt\b", re.sub(r"out[- ]of[- ]court", "", q)))
+    for label, name in STANDARDS.items():
+        if label in ("3.4", "4.1"):
+            if squeeze(name) in squeeze(q):
+                found.add(label)
+        elif re.search(rf"\b{re.escape(name.lower())}\b", q) and not (
+            (label[0] == "2" and out_of_court and not court)
+            or (label[0] == "3" and court and not out_of_court)
+        ):
+            found.add(label)
+    return found
+
+
+# -- writing the answer --------------------------------------------------------------------------
+
+
+def _who(f: Fact) -> str:
+    """How an answer names the inspection a fact relies on."""
+    subject = f.subject or "the service"
+    return f"{subject} ({f.year} inspection)" if f.year else subject
+
+
+def _extra(f: Fact, key: str) -> str | None:
+    return next((v for k, v in f.extra if k == key), None)
+
+
+def _fmt_date(iso: str) -> str:
+    months = [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ]
+    parts = [int(p) for p in iso.split("-") if p.isdigit()]
+    if len(parts) == 3:
+        return f"{parts[2]} {months[parts[1] - 1]} {parts[0]}"
+    if len(parts) == 2:
+        return f"{months[parts[1] - 1]} {parts[0]}"
+    return iso
+
+
+def _short(text: str, limit: int = 160) -> str:
+    """``text`` cut at a word boundary for an answer line (the citation carries the full quote)."""
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def _distinct(facts: Iterable[Fact]) -> list[Fact]:
+    """One fact per document and claim (a document often states the same rating twice)."""
+    seen: set[tuple[str, str, str, str]] = set()
+    out = []
+    for f in facts:
+        key = (f.document, f.kind, name_key(f.name), f.value.lower())
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
+
+
+def _by_inspection(facts: Iterable[Fact]) -> list[list[Fact]]:
+    """Facts grouped by inspection (place, year), oldest first within a place."""
+    groups: dict[tuple[str, int], list[Fact]] = defaultdict(list)
+    for f in facts:
+        groups[(place_of(f.subject), f.year or 0)].append(f)
+    return [groups[k] for k in sorted(groups)]
+
+
+@dataclass
+class _Writer:
+    """Writes cited statements for one question; markers are numbered in order of first use."""
+
+    q: str
+    facts: Sequence[Fact]
+    titles: Mapping[str, str]
+    citations: list[Citation] = field(default_factory=list)
+
+    def mark(self, fact: Fact) -> str:
+        for c in self.citations:
+            if (c.document, c.paragraph, c.quote) == (fact.document, fact.paragraph, fact.quote):
+                return f"[{c.marker}]"
+        self.citations.append(
+            Citation(
+                marker=len(self.citations) + 1,
+                source=fact.source,
+                document=fact.document,
+                title=self.titles.get(fact.document),
+                section=None,
+                label=fact.label,
+                paragraph=fact.paragraph,
+                page=None,
+                quote=fact.quote,
+            )
+        )
+        return f"[{len(self.citations)}]"
+
+    def marks(self, facts: Iterable[Fact]) -> str:
+        return "".join(dict.fromkeys(self.mark(f) for f in facts))
+
+    def title(self, document: str) -> str:
+        return f"'{self.titles.get(document, document)}'"
+
+    # -- which facts the question wants -----------------------------------------------------------
+    def answer(self, pool: Sequence[Fact], years: Sequence[int], trend: bool) -> list[str]:
+        q = self.q
+        of = {kind: [f for f in pool if f.kind == kind] for kind in {f.kind for f in pool}}
+        asked = re.search(
+            r"\b(?:asked|told|required|called on|urged|recommended(?: that)?)\s+(?:the\s+)?(?P<party>[\w ]+?)\s+"
+            r"(?:to|should)\s+(?P<act>[^?]+)",
+            q,
+        )
+        if asked:
+            return self.recommendations(
+                of.get("recommendation", []), asked.group("party"), asked.group("act")
+            )
+        if re.search(r"\bhow many\b[^?]*\brecommend|\bnumber of recommendations", q):
+            return self.counts(of.get("recommendation_count", []))
+        numbered = re.search(
+            r"recommendation\s+(?:number\s+|no\.?\s*)?(\d{1,2}|one|two|three|four|five|six|seven"
+            r"|eight|nine|ten)\b|\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
+            r"|tenth)\s+recommendation",
+            q,
+        )
+        if numbered:
+            raw = numbered.group(1) or numbered.group(2)
+            return self.recommendation_n(of.get("recommendation", []), str(_ORDINALS.get(raw, raw)))
+        to_whom = re.search(
+            r"recommendations?\s+(?:(?:were|was|have been)\s+)?(?:made\s+|addressed\s+)?(?:to|for)\s+"
+            r"(?:the\s+)?(?P<party>[\w ]+?)(?:\?|$| in | about )",
+            q,
+        )
+        if to_whom:
+            return self.recommendations(of.get("recommendation", []), to_whom.group("party"), "")
+        if re.search(r"\b(?:lead|leads|led|responsible|owner|deadline|due|by when|timescale)\b", q):
+            lines = self.actions(of.get("action", []))
+            if lines:
+                return lines
+        if re.search(r"\brecommendations\b", q) and re.search(r"\bwhat\b|\blist\b|\bwhich\b", q):
+            return self.recommendations(of.get("recommendation", []), "", "")
+        if re.search(r"\bscor(?:e|ed|es|ing)\b|out of 36", q):
+            return self.scores(of.get("score", []))
+        if re.search(r"publish|publication|released", q):
+            return self.dates(of.get("publication_date", []), "the report was published")
+        if re.search(
+            r"fieldwork|on[- ]site|when (?:was|were|did)\b.*\binspect|inspection (?:take place|start|begin"
+            r"|commence|happen)",
+            q,
+        ):
+            return self.dates(of.get("fieldwork_date", []), "fieldwork began")
+        rating_q = bool(_RATING_Q.search(q))
+        ratings = [f for f in pool if f.kind in RATING_KINDS]
+        if trend and (rating_q or "how has" in q):
+            return self.trend(ratings, years[0] if years else None)
+        term = _RATING_WORD.search(q)
+        if (
+            term
+            and re.search(r"\b(?:which|what)\b", q)
+            and not standards_named(q)
+            and re.search(r"\b(?:services?|inspections?|boroughs?|councils?|areas?|yjss?|yoss?|teams?)\b", q)
+        ):
+            key = re.sub(r"\s+", " ", term.group(1)).replace("require ", "requires ")
+            return self.overall([f for f in of.get("overall_rating", []) if f.value.lower() == key])
+        if standards_named(q) or rating_q:
+            lines = self.standards(of.get("standard_rating", []))
+            return lines or (
+                self.overall(of.get("overall_rating", []) + self.legacy(pool)) if rating_q else []
+            )
+        return []
+
+    def legacy(self, pool: Sequence[Fact]) -> list[Fact]:
+        return [f for f in pool if f.kind == "standard_rating" and f.scale == LEGACY]
+
+    # -- statements -------------------------------------------------------------------------------
+    def overall(self, facts: Sequence[Fact]) -> list[str]:
+        """Overall ratings per inspection; an inspection rated only by area lists its areas."""
+        lines = []
+        for group in _by_inspection(_distinct(facts)):
+            overall = [f for f in group if f.kind == "overall_rating"]
+            if overall:
+                values = " / ".join(dict.fromkeys(f"'{f.value}'" for f in overall))
+                lines.append(
+                    f"{_who(overall[0])}: rated {values} overall {self.marks(overall)}." + self.note(overall)
+                )
+            else:
+                lines.append(self.areas(group))
+        return lines
+
+    def areas(self, group: Sequence[Fact]) -> str:
+        by_area: dict[str, list[Fact]] = defaultdict(list)
+        for f in group:
+            by_area[f"{f.name}: {f.value}"].append(f)
+        listed = "; ".join(f"{area} {self.marks(fs)}" for area, fs in by_area.items())
+        return f"{_who(group[0])} was rated by area, on the scale {', '.join(SCALES[LEGACY])}: {listed}."
+
+    def standards(self, facts: Sequence[Fact]) -> list[str]:
+        wanted = standards_named(self.q)
+        chosen = [f for f in facts if name_key(f.name) in wanted or (not wanted and self.names_area(f))]
+        lines = []
+        for group in _by_inspection(_distinct(chosen)):
+            claims: dict[str, list[Fact]] = defaultdict(list)
+            for f in group:  # the same rating from two documents is one claim with two citations
+                claims[f"{f.name}: '{f.value}'"].append(f)
+            parts = "; ".join(f"{claim} {self.marks(fs)}" for claim, fs in claims.items())
+            lines.append(f"{_who(group[0])}: {parts}." + self.note(group))
+        return lines
+
+    def names_area(self, f: Fact) -> bool:
+        """A legacy area rating whose name shares most content words with the question."""
+        if f.scale != LEGACY or not f.name:
+            return False
+        area = _words(f.name) - {"work"}
+        return len(area & _words(self.q)) >= max(1, -(-3 * len(area) // 4))  # at least three quarters
+
+    def trend(self, ratings: Sequence[Fact], since: int | None) -> list[str]:
+        recent = [f for f in ratings if since is None or (f.year or 0) >= since]
+        overall = [f for f in recent if f.kind == "overall_rating"]
+        rated_overall = {(place_of(f.subject), f.year) for f in overall}
+        legacy = [
+            f for f in recent if f.scale == LEGACY and (place_of(f.subject), f.year) not in rated_overall
+        ]
+        lines = self.overall(overall + legacy)
+        return sorted(lines, key=lambda line: re.findall(r"\((\d{4}) inspection\)", line) or ["0"])
+
+    def scores(self, facts: Sequence[Fact]) -> list[str]:
+        lines = []
+        best: list[tuple[float, Fact]] = []
+        for group in _by_inspection(_distinct(facts)):
+            lines.append(f"{_who(group[0])} scored {group[0].value} {self.marks(group)}." + self.note(group))
+            a, b = group[0].value.split("/")
+            best.append((int(a) / int(b), group[0]))
+        if len(best) > 1 and re.search(
+            r"higher|lower|better|worse|best|worst|most|least|compare|versus|\bvs\b|\bor\b", self.q
+        ):
+            best.sort(key=lambda x: x[0], reverse=True)
+            if best[0][0] == best[1][0]:
+                lines.append("They scored the same.")
+            else:
+                lines.append(f"{_who(best[0][1])} scored higher {self.mark(best[0][1])}.")
+            if len({f.year for _, f in best}) > 1:
+                lines.append("The inspections were in different years.")
+        return lines
+
+    def counts(self, facts: Sequence[Fact]) -> list[str]:
+        facts = _distinct(facts)
+        lines = []
+        for group in _by_inspection(f for f in facts if not f.name):
+            values = " / ".join(dict.fromkeys(f.value for f in group))
+            lines.append(
+                f"{_who(group[0])}: {values} recommendations {self.marks(group)}." + self.note(group)
+            )
+        # "The Executive Board: 4" and "The Youth Justice Executive Board: 4" are one recipient named twice.
+        named = [f for f in facts if f.name]
+        named = [
+            f
+            for f in named
+            if not any(
+                o.document == f.document
+                and o.value == f.value
+                and len(f.name or "") < len(o.name or "")
+                and _words(f.name or "") <= _words(o.name or "")
+                for o in named
+            )
+        ]
+        for group in _by_inspection(named):
+            parts = "; ".join(f"{f.name}: {f.value} {self.mark(f)}" for f in group)
+            lines.append(f"By recipient, {_who(group[0])}: {parts}.")
+        return lines
+
+    def recommendation_n(self, facts: Sequence[Fact], n: str) -> list[str]:
+        return [self.recommendation(f) for f in _distinct(f for f in facts if f.name == n)]
+
+    def recommendation(self, f: Fact) -> str:
+        to = _extra(f, "addressed_to")
+        number = f" {f.name}" if f.name else ""
+        return (
+            f"{_who(f)}, recommendation{number}"
+            + (f" (to {to})" if to else "")
+            + f": {_plain(f.value)} {self.mark(f)}"
+        )
+
+    def recommendations(self, facts: Sequence[Fact], party: str, act: str) -> list[str]:
+        """Recommendations addressed to ``party`` (or naming it) whose text covers most words of ``act``."""
+        party_words, act_words = _words(party), _words(act)
+        hits = []
+        for f in facts:
+            text = _words(f.value)
+            if party_words and not (
+                party_words & _words(_extra(f, "addressed_to") or "") or party_words <= text
+            ):
+                continue
+            if act_words and len(act_words & text) < max(1, round(0.6 * len(act_words))):
+                continue
+            hits.append(f)
+        return [self.recommendation(f) for group in _by_inspection(_distinct(hits)) for f in group]
+
+    def actions(self, facts: Sequence[Fact]) -> list[str]:
+        want_lead = bool(re.search(r"\blead|\bled\b|\bwho\b|responsib|owner", self.q))
+        want_when = bool(re.search(r"deadline|\bdue\b|by when|\bwhen\b|timescale|\bdate", self.q))
+        words = _words(self.q) - {
+            "lead",
+            "leads",
+            "led",
+            "deadline",
+            "due",
+            "action",
+            "actions",
+            "responsible",
+            "priority",
+        }
+        scored = []
+        for f in facts:
+            text = _words(" ".join([f.value, *(v for k, v in f.extra if k in ("recommendation", "theme"))]))
+            by_number = bool(
+                f.name
+                and re.search(
+                    rf"\b(?:action|priority|recommendation|number|no\.?)\s*{re.escape(f.name)}\b", self.q
+                )
+            )
+            if by_number or words & text:
+                scored.append((100 * by_number + len(words & text), f))
+        if not scored:
+            return []
+        top = max(s for s, _ in scored)
+        lines = []
+        for _, f in (x for x in scored if x[0] == top):
+            bits = []
+            if want_lead or not want_when:
+                lead = _extra(f, "lead")
+                bits.append(f"lead: {lead}" if lead else "the plan names no lead")
+            if want_when or not want_lead:
+                when = _extra(f, "deadline")
+                bits.append(f"deadline: {when}" if when else "the plan gives no deadline")
+            if _extra(f, "status"):
+                bits.append(f"status: {_extra(f, 'status')}")
+            lines.append(
+                f"{_who(f)}, action {f.name or ''} '{_short(f.value)}': {', '.join(bits)} {self.mark(f)}."
+            )
+        return lines
+
+    def dates(self, facts: Sequence[Fact], what: str) -> list[str]:
+        lines = []
+        for group in _by_inspection(_distinct(facts)):
+            values = " / ".join(dict.fromkeys(_fmt_date(f.value) for f in group))
+            on = "on" if all(f.value.count("-") == 2 for f in group) else "in"
+            lines.append(f"{_who(group[0])}: {what} {on} {values} {self.marks(group)}." + self.note(group))
+        return lines
+
+    # -- disagreements ----------------------------------------------------------------------------
+    def note(self, facts: Sequence[Fact]) -> str:
+        """' The documents disagree ...' for any of ``facts`` another document contradicts, citing both sides."""
+        notes: dict[str, None] = {}
+        answered: set[tuple[tuple[str, int], ...]] = set()
+        for f in facts:
+            others = _distinct(
+                o
+                for o in self.facts
+                if o.document in f.conflicts_with
+                and place_of(o.subject) == place_of(f.subject)
+                and o.year == f.year
+                and (
+                    (o.kind == f.kind and name_key(o.name) == name_key(f.name))
+                    or (f.kind in RATING_KINDS and o.kind in RATING_KINDS and o.scale != f.scale)
+                )
+            )
+            against = tuple(sorted((o.document, o.paragraph) for o in others))
+            if not others or against in answered:
+                continue  # one note per contradicting side, however many documents repeat this side
+            answered.add(against)
+            claims: dict[str, list[Fact]] = defaultdict(list)
+            for o in others:
+                claims[f"{o.name}: {o.value}" if o.name and o.name != f.name else f"'{o.value}'"].append(o)
+            sources = " and ".join(dict.fromkeys(self.title(o.document) for o in others))
+            what = f"the {f.year} inspection" if f.year else "this"
+            note = (
+                f"The documents disagree about {what}: {self.title(f.document)} says '{f.value}' {self.mark(f)}, "
+                f"while {sources} give "
+                + "; ".join(f"{c} {self.marks(fs)}" for c, fs in claims.items())
+                + "."
+            )
+            if f.scale and any(o.scale and o.scale != f.scale for o in others):
+                if f.scale == YOUTH_2018 and f.year and f.year < FRAMEWORK_FROM_YEAR:
+                    note += (
+                        f" '{f.value}' is a grade of the framework HMIP has used since {FRAMEWORK_FROM_YEAR}; the "
+                        f"{f.year} inspection was judged on the scale {', '.join(SCALES[LEGACY])}."
+                    )
+                else:
+                    note += " The documents use different rating scales."
+            notes[note] = None
+        return "".join(" " + n for n in notes)

@@ -1,0 +1,167 @@
+"""What fact extraction reads and writes: lines and table rows of paragraphs, sentences, and the fact builder.
+
+Only ``ingest.extract_facts`` and its rule modules (``facts_ratings``, ``facts_recommendations``) use this.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from assistant.facts import is_valid_rating, squeeze
+from assistant.types import Document, Fact, Paragraph
+
+QUOTE_CHARS = "'\"‘’“”"
+# Icon debris from PDF tables ("${}$", "$\overrightarrow{...}$") and HTML tags from slide exports.
+JUNK = re.compile(r"\$[^$\n]*\$|</?[a-z]+[^>]*>")
+SUPERSCRIPTS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u209f]+")
+NUM_WORDS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+    "twenty": 20,
+}
+NUM = r"(?:\d{1,2}|" + "|".join(NUM_WORDS) + r")"
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a paragraph: a sentence-bearing line, or a table row with the header it sits under."""
+
+    para: Paragraph
+    text: str
+    cells: tuple[str, ...] | None
+    header: tuple[str, ...] | None
+    is_header: bool = False
+    dividers: tuple[str, ...] = ()  # rows like "2.\tCourt disposals" the splitter carries in the context
+
+
+@dataclass
+class Builder:
+    """Collects one document's facts; drops any whose quote is not verbatim, and repeats."""
+
+    doc: Document
+    subject: str | None
+    year: int | None
+    facts: list[Fact] = field(default_factory=list)
+    seen: set[tuple[str, str, str]] = field(default_factory=set)
+
+    def add(
+        self,
+        para: Paragraph,
+        kind: str,
+        value: str,
+        quote: str,
+        name: str | None = None,
+        scale: str | None = None,
+        year: int | None = None,
+        extra: tuple[tuple[str, str], ...] = (),
+    ) -> None:
+        """Record a fact about ``para`` unless its quote is not verbatim or its rating is off-vocabulary."""
+        quote = quote.strip()
+        value = re.sub(r"\s+", " ", value).strip()
+        if not quote or not value or quote not in para.text:
+            return  # provenance is never invented: a quote that is not verbatim is no quote
+        if kind in ("overall_rating", "standard_rating") and not is_valid_rating(value, scale):
+            return  # the closed vocabulary is the contract; nothing else is ever stored as a rating
+        key = (kind, squeeze(name or ""), value.lower())
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        self.facts.append(
+            Fact(
+                subject=self.subject,
+                kind=kind,
+                value=value,
+                document=self.doc.doc_id,
+                source=self.doc.source,
+                paragraph=para.ordinal,
+                quote=quote,
+                name=name,
+                scale=scale,
+                label=para.label,
+                year=year if year is not None else self.year,
+                extra=extra,
+            )
+        )
+
+
+def cells_of(line: str) -> tuple[str, ...]:
+    return tuple(c.strip() for c in line.split("\t"))
+
+
+def lines_of(paras: Sequence[Paragraph]) -> Iterator[Line]:
+    """Each paragraph's lines; tab-separated ones are table rows under the header of their table.
+
+    The header is the paragraph's ``context`` when the splitter gives one, else the first row of a run of rows,
+    so extraction works on any splitter's paragraphs.
+    """
+    header: tuple[str, ...] | None = None
+    prev_row = False
+    for p in paras:
+        context = [c for c in (p.context or "").split("\n") if c.strip()]
+        own_header = cells_of(context[0]) if context and "\t" in context[0] else None
+        dividers = tuple(context[1:])
+        for raw in p.text.split("\n"):
+            if not raw.strip():
+                continue
+            if "\t" not in raw:
+                yield Line(p, raw, None, None)
+                prev_row = False
+                continue
+            cells = cells_of(raw)
+            if own_header is not None:
+                yield Line(p, raw, cells, own_header, raw.strip() == context[0].strip(), dividers)
+            elif not prev_row:
+                header = cells
+                yield Line(p, raw, cells, cells, is_header=True)
+            else:
+                yield Line(p, raw, cells, header)
+            prev_row = True
+        if p.kind != "table_row" and own_header is None:
+            prev_row = False
+
+
+def sentences(text: str) -> Iterator[str]:
+    """Sentences of one line, verbatim, without a leading bullet (split after . ! ? ; before a capital)."""
+    for part in re.split(r"(?<=[.!?;])\s+(?=[A-Z'\"‘“(\d])", text):
+        part = re.sub(r"^\s*[-•–*▪]\s+", "", part).strip()
+        if part:
+            yield part
+
+
+def clean_cells(cells: Sequence[str]) -> list[str]:
+    """Cells without icon junk or HTML tags; empty cells dropped."""
+    out = []
+    for c in cells:
+        c = JUNK.sub(" ", c).strip()
+        if re.search(r"[A-Za-z0-9]", c):
+            out.append(c)
+    return out
+
+
+def display(text: str) -> str:
+    """Display text of a cell or item: no HTML tags, icon junk, footnote marks or runs of spaces."""
+    return SUPERSCRIPTS.sub("", re.sub(r"\s+", " ", JUNK.sub(" ", text))).strip()
+
+
+def number(text: str) -> int:
+    """ "5" or "five" -> 5."""
+    return int(text) if text.isdigit() else NUM_WORDS[text.lower()]
