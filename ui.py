@@ -78,8 +78,11 @@ class Session:
 
 
 def escape_markdown(text: str) -> str:
-    """Untrusted text as literal Markdown: HTML escaped, Markdown/LaTeX punctuation backslashed."""
-    return re.sub(r"([\\`*_\[\]#|~$])", r"\\\1", html.escape(text, quote=False))
+    """Untrusted text as literal Markdown: HTML escaped, Markdown/LaTeX punctuation and list markers backslashed."""
+    text = re.sub(r"([\\`*_\[\]#|~$])", r"\\\1", html.escape(text, quote=False))
+    # "1. The committee..." would otherwise become a list item and lose its number.
+    text = re.sub(r"(?m)^(\s*\d+)([.)])", r"\1\\\2", text)
+    return re.sub(r"(?m)^(\s*)([-+])(?=\s)", r"\1\\\2", text)
 
 
 def sentences(text: str) -> list[str]:
@@ -91,7 +94,7 @@ def render_answer(text: str, refused: bool) -> str:
     """Chat Markdown for an answer; a refusal is a distinct notice."""
     body = escape_markdown(text)
     if refused:
-        return f"\u26a0\ufe0f **Not in the documents.**\n\n> {body}"
+        return f"**Not in the documents.**\n\n> {body}"
     return body
 
 
@@ -104,7 +107,7 @@ def citation_meta(c: Citation) -> str:
 
 def render_source(c: Citation) -> str:
     """Chat Markdown for one numbered source under an answer."""
-    return f"\U0001f4c4 **\\[{c.marker}\\]** {escape_markdown(citation_meta(c))} \u2014 *click to view in context*"
+    return f"**Source \\[{c.marker}\\]** {escape_markdown(citation_meta(c))} \u2014 *click to view in context*"
 
 
 def _month_text(iso: str | None) -> str | None:
@@ -146,7 +149,9 @@ def render_context(
             rows.append(f"<h4>{html.escape(p.section)}</h4>")
             section = p.section
         is_cited = p.ordinal == cited
-        label = f"<span class='label'>{html.escape(p.label)}</span>" if p.label else ""
+        # Many paragraphs begin with their own number; printing the label again would read "3.3 3.3".
+        show_label = p.label and p.label not in p.text[: len(p.label) + 4]
+        label = f"<span class='label'>{html.escape(p.label)}</span> " if show_label and p.label else ""
         page = f" <span class='meta'>(p. {p.page})</span>" if p.page is not None else ""
         text = highlight(p.text, quote) if is_cited else html.escape(p.text)
         cls = "para cited" if is_cited else "para"
@@ -479,7 +484,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                             clear_btn = gr.Button("New conversation", scale=1)
                         gr.Examples(EXAMPLES, inputs=[question], label="Try")
                         comment = gr.Textbox(
-                            label="Optional comment for your next \U0001f44d/\U0001f44e", lines=1, elem_id="comment"
+                            label="Optional comment for your next thumbs up/down", lines=1, elem_id="comment"
                         )
                         feedback_note = gr.Markdown()
                         with gr.Accordion("Filters", open=False):

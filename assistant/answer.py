@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from assistant.retrieve import _TOKEN as _WORD
 from assistant.retrieve import expand, terms
 from assistant.types import Answer, Citation, Passage
 
@@ -29,7 +30,7 @@ _NUMBER = re.compile(
     r"\b(\d+(\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred)\b", re.I
 )
 _MONEY = re.compile(r"£\s?\d|\d\s?(%|per cent|million|m\b|k\b)", re.I)
-_PERSON = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?\s+[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?\b")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?\b")
 _RATING = re.compile(r"\b(outstanding|good|requires improvement|inadequate|satisfactory|unsatisfactory|poor)\b", re.I)
 
 # Question types and the evidence each needs: a "when" question is answered only by a sentence with a date.
@@ -57,9 +58,10 @@ def has_person(text: str, lower_vocab: frozenset[str]) -> bool:
     "Maleeka Dachi" and "Sara Pordham" qualify; "Youth Justice" or "Metropolitan Police" do not, because the
     documents also write "youth" and "police": a rule from the corpus's own usage, not from a list of names.
     """
-    for m in _PERSON.finditer(text):
-        first, last = m.group(0).split()[0], m.group(0).split()[-1]
-        if first.lower() not in lower_vocab and last.lower() not in lower_vocab:
+    words = list(_CAPITALISED.finditer(text))
+    for a, b in zip(words, words[1:]):
+        adjacent = text[a.end() : b.start()] in (" ", " - ", "-")
+        if adjacent and a.group(0).lower() not in lower_vocab and b.group(0).lower() not in lower_vocab:
             return True
     return False
 
@@ -76,6 +78,37 @@ def _has_type(qtype: str, text: str, lower_vocab: frozenset[str] = frozenset()) 
     if qtype == "rating":
         return bool(_RATING.search(text))
     return True
+
+
+@dataclass(frozen=True)
+class KeyTerms:
+    """What a question asks about: its content words (stemmed), their idf weights and the documents' synonyms."""
+
+    alternatives: dict[str, set[str]]
+    weights: dict[str, float]
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+    @classmethod
+    def of(cls, question: str, idf: Callable[[str], float], scope_terms: Sequence[str] = ()) -> KeyTerms:
+        scope = set(scope_terms)
+        alternatives: dict[str, set[str]] = {}
+        for word in _WORD.findall(question.lower().replace("’", "'")):
+            for t in terms(word):
+                if t not in scope:
+                    alternatives.setdefault(t, {t}).update(terms(expand(word)))
+        return cls(alternatives, {t: idf(t) for t in alternatives})
+
+    def coverage(self, text: str, around: str = "") -> float:
+        """Share (by idf) of the key terms found in ``text``; terms only in ``around`` (headings) count 0.6."""
+        if self.total <= 0:
+            return 1.0
+        own, near = set(terms(text)), set(terms(around))
+        hit = sum(w for t, w in self.weights.items() if self.alternatives[t] & own)
+        hit += 0.6 * sum(w for t, w in self.weights.items() if self.alternatives[t] & near and not self.alternatives[t] & own)
+        return hit / self.total
 
 
 @dataclass(frozen=True)
@@ -144,35 +177,19 @@ def compose(
         lead_in: the sentence introducing a list item's list ("The Metropolitan Police should:"), if any.
     """
     qtype = question_type(question)
-    scope = set(scope_terms)
-    alternatives: dict[str, set[str]] = {}
-    for word in re.findall(r"[a-z0-9]+", question.lower()):
-        for t in terms(word):
-            if t not in scope:
-                alternatives.setdefault(t, {t}).update(terms(expand(word)))
-    key = list(alternatives)
-    weights = {t: idf(t) for t in key}
-    total = sum(weights.values())
+    keys = KeyTerms.of(question, idf, scope_terms)
     candidates: list[Candidate] = []
     for rank, passage in enumerate(passages):
         p = passage.paragraph
         lead = lead_in(passage)
-        around = set(
-            terms(" ".join(x for x in (p.section, p.context, passage.meta.title, lead.paragraph.text if lead else None) if x))
-        )
+        around = " ".join(x for x in (p.section, p.context, passage.meta.title, lead.paragraph.text if lead else None) if x)
         for quote in sentences(p.text):
             if quote not in p.text:
                 continue
             if must_mention and not any(m.lower() in quote.lower() for m in must_mention):
                 continue
-            own = set(terms(quote))
-            if total > 0:
-                hit = sum(w for t, w in weights.items() if alternatives[t] & own) + 0.6 * sum(
-                    w for t, w in weights.items() if alternatives[t] & around and not alternatives[t] & own
-                )
-                coverage = hit / total
-            else:
-                coverage = 1.0 if rank == 0 else 0.0
+            # A question with no content words at all ("and?") is answered by the best passage only.
+            coverage = keys.coverage(quote, around) if keys.total > 0 else float(rank == 0)
             typed = _has_type(qtype, quote, lower_vocab) or (
                 lead is not None and qtype == "who" and _has_type(qtype, lead.paragraph.text, lower_vocab)
             )

@@ -110,7 +110,8 @@ def build_briefing(turns: Sequence[Turn], as_at: date, title: str = TITLE) -> Br
             citation = by_marker.get(int(m.group(1)))
             if citation is None:  # not a marker of ours (e.g. "[2019]" in quoted text): keep it as text
                 continue
-            runs.append((answer.text[at : m.start()], None))
+            # "rated Good [1]." becomes "rated Good¹.": the reference hugs the word it supports.
+            runs.append((answer.text[at : m.start()].rstrip(), None))
             if citation.marker not in local:
                 local[citation.marker] = len(notes) + 1
                 notes.append(Note(len(notes) + 1, citation))

@@ -7,7 +7,7 @@ import threading
 from collections import Counter
 from collections.abc import Sequence
 
-from assistant.answer import compose, idf_function, refusal
+from assistant.answer import KeyTerms, compose, idf_function, refusal
 from assistant.config import Settings
 from assistant.conversation import resolve
 from assistant.embedding import Embedder, query_embedder
@@ -17,6 +17,17 @@ from assistant.retrieve import Retriever, terms
 from assistant.scope import Scope, bodies_in, places_in, scope_of
 from assistant.store import open_store
 from assistant.types import Answer, Citation, Fact, Filters, Paragraph, Passage, Turn
+
+
+# Words a facts answer satisfies by its kind ("rated", "score", "how many recommendations"), not by repeating them.
+_FACT_WORDS = terms(
+    "rate rated rating ratings score scored scores recommendation recommendations recommend recommended judgement "
+    "judged judgment grade graded overall inspection inspections inspector inspectors inspected fieldwork published "
+    "publication lead leads deadline due action actions standard standards many number total service youth justice "
+    "offending yjs yos hmip hm probation inspectorate give gave receive received achieve achieved make made "
+    "change changed compare compared comparison higher lower best worst differ different",
+    keep_stopwords=True,
+)
 
 
 class Assistant:
@@ -93,10 +104,16 @@ class Assistant:
         facts = [f for f in self._facts if f.document in docs]
         titles = {d: (self.retriever.documents[d].meta.title or d) for d in docs}
         from_facts = answer_from_facts(question, facts, titles) if facts and not must_mention else None
-        if from_facts is not None and self._verified(from_facts):
-            return self._with_pages(from_facts)
-        passages = self.retriever.search(question, k=10, doc_ids=docs, role=role, filters=filters)
         scope_terms = terms(" ".join([*scope.places, *map(str, scope.years)]))
+        if from_facts is not None and self._verified(from_facts):
+            # Defence in depth: a facts answer must be about what was asked, not just share a keyword with it.
+            keys = KeyTerms.of(question, self._idf, [*scope_terms, *_FACT_WORDS])
+            said = " ".join([from_facts.text, *(c.quote for c in from_facts.citations)])
+            cited = [self.paragraph(c.document, c.paragraph) for c in from_facts.citations]
+            around = " ".join(f"{p.section or ''} {p.context or ''}" for p in cited if p)
+            if from_facts.refused or keys.coverage(f"{said} {around}") >= 0.4:
+                return self._with_pages(from_facts)
+        passages = self.retriever.search(question, k=10, doc_ids=docs, role=role, filters=filters)
         retriever = self.retriever
 
         def lead_in(p: Passage) -> Passage | None:

@@ -220,6 +220,7 @@ class _Piece:
 
     text: str
     cites: tuple[int, ...]
+    lead: tuple[int, ...] = ()  # of cites, those written before the text ("[2] says ..."): rendered there
 
 
 def verify(question: str, reply: str, passages: Sequence[Passage]) -> Answer | None:
@@ -250,8 +251,11 @@ def verify(question: str, reply: str, passages: Sequence[Passage]) -> Answer | N
             text = piece.text.strip()
             if i == len(pieces) - 1 and not text.endswith((".", "!", "?")):
                 text = text.rstrip(" ,;:") + "."
-            parts.append(text + "".join(f" [{m}]" for m in markers))
-        line = " ".join(parts)
+            lead = [markers[piece.cites.index(i)] for i in piece.lead]
+            before = "".join(f"[{m}] " for m in dict.fromkeys(lead))
+            after = "".join(f" [{m}]" for m in markers if m not in lead)
+            parts.append(before + text + after)
+        line = "".join(part if i == 0 or part[:1] in ",;:" else " " + part for i, part in enumerate(parts))
         if line not in rendered:
             rendered.append(line)
     citations = tuple(
@@ -263,7 +267,7 @@ def verify(question: str, reply: str, passages: Sequence[Passage]) -> Answer | N
 
 def _sentences(reply: str) -> list[str]:
     """The reply's sentences, each with its trailing marker group kept inside it ("... Good [1].")."""
-    out = []
+    out: list[str] = []
     for line in reply.replace("**", "").replace("__", "").splitlines():
         line = _BULLET.sub("", line).strip()
         if not line:
@@ -278,32 +282,43 @@ def _pieces(sentence: str, n_passages: int) -> list[_Piece]:
     """Clauses of a sentence, each cited by the valid markers after it; [] when nothing valid cites it.
 
     Text before an all-invalid marker group joins the next clause, and text after the last group joins the
-    last clause, so no words escape checking against some cited passage.
+    last clause, so no words escape checking against some cited passage. A group with no words before it
+    ("[1] says ...", "Good [1], [2]") cites the clause after it, or the one before.
     """
     pieces: list[_Piece] = []
     pending = ""
+    carry: tuple[int, ...] = ()
     pos = 0
     for m in _GROUP.finditer(sentence):
         pending += sentence[pos : m.start()]
         pos = m.end()
-        cites = tuple(dict.fromkeys(n - 1 for n in _marker_numbers(m.group(0)) if 1 <= n <= n_passages))
-        if cites:
-            pieces.append(_Piece(pending, cites))
+        cites = tuple(n - 1 for n in _marker_numbers(m.group(0)) if 1 <= n <= n_passages)
+        if not cites:
+            continue
+        if re.search(r"\w", pending):
+            pieces.append(_Piece(pending, _unique(carry + cites), _unique(carry)))
+            pending, carry = "", ()
+        elif pieces:
+            last = pieces.pop()
+            pieces.append(_Piece(last.text, _unique(last.cites + cites), last.lead))
             pending = ""
+        else:
+            carry += cites
     pending += sentence[pos:]
+    if carry and re.search(r"\w", pending):
+        pieces.append(_Piece(pending, _unique(carry), _unique(carry)))
+        pending = ""
     if not pieces:
         return []
-    if re.search(r"\w", pending):
+    if pending.strip():
         last = pieces.pop()
-        pieces.append(_Piece(last.text + " " + pending.strip(), last.cites))
-    elif pending.strip():
-        last = pieces.pop()
-        pieces.append(_Piece(last.text.rstrip() + pending.strip(), last.cites))
-    pieces = [_Piece(re.sub(r"\s+", " ", p.text).strip(), p.cites) for p in pieces]
-    if any(not re.search(r"\w", p.text) for p in pieces):
-        # a bare "[1]" cites nothing said; merge it with its neighbour would guess, so drop the sentence
-        return []
-    return pieces
+        glue = " " if re.search(r"\w", pending[:2]) else ""
+        pieces.append(_Piece(last.text.rstrip() + glue + pending.strip(), last.cites, last.lead))
+    return [_Piece(re.sub(r"\s+", " ", p.text).strip(), p.cites, p.lead) for p in pieces]
+
+
+def _unique(cites: tuple[int, ...]) -> tuple[int, ...]:
+    return tuple(dict.fromkeys(cites))
 
 
 def _marker_numbers(group: str) -> list[int]:

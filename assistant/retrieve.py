@@ -55,7 +55,8 @@ STOPWORDS = frozenset(
     own same she should so some such than that the their theirs them then there these they this those through to too
     under until up very was we were what when where which while who whom why will with would you your yours tell say
     said give please know any anything there's what's think thought describe described mention mentioned explain
-    explained find found note noted highlight highlighted comment commented summarise summarize list lists""".split()
+    explained find found note noted highlight highlighted comment commented summarise summarize list lists came come
+    comes since got get gets did""".split()
 )
 
 

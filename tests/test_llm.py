@@ -239,15 +239,16 @@ def test_markers_are_renumbered_in_order_of_first_use(server: Scripted, llm: Any
 
 def test_marker_forms_models_write_are_understood(server: Scripted, llm: Any, fallback: Answer) -> None:
     server.say(
-        "Both inspections found the service 'Good' [1, 3]. The Staff standard was Outstanding [Passage 2]."
+        "Both inspections found the service 'Good' [1, 3]. The Staff standard was Outstanding [Passage 2].",
+        "[2] rates the Staff standard Outstanding, and the budget is £1.7m [5], [3].",
     )
     answer = llm_answer(QUESTION, PASSAGES, llm, fallback)
-    assert (
-        answer.text
-        == "Both inspections found the service 'Good'. [1] [2] The Staff standard was Outstanding. [3]"
-    )
+    assert answer.text == "Both inspections found the service 'Good'. [1] [2] The Staff standard was Outstanding. [3]"
     assert [c.paragraph for c in answer.citations] == [12, 4, 30]
     _assert_verified(answer)
+    answer = llm_answer(QUESTION, PASSAGES, llm, fallback)
+    assert answer.text == "[1] rates the Staff standard Outstanding, and the budget is £1.7m. [1] [2] [3]"
+    assert [c.paragraph for c in answer.citations] == [30, 21, 4]
 
 
 def test_unknown_marker_is_dropped(server: Scripted, llm: Any, fallback: Answer) -> None:
