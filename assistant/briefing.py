@@ -169,7 +169,7 @@ def briefing_markdown(turns: Sequence[Turn], as_at: date, title: str = TITLE) ->
     if b.sources:
         out += ["## Annex: sources", ""]
         for i, c in enumerate(b.sources, 1):
-            out.append(f"{i}. {_md_escape(source_line(c))} \u2014 `{c.source}`")
+            out.append(f"{i}. {_md_escape(source_line(c))} \u2014 {_md_escape(c.source)}")
         out.append("")
     return "\n".join(out)
 

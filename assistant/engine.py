@@ -13,6 +13,7 @@ from assistant.conversation import resolve
 from assistant.embedding import Embedder, query_embedder
 from assistant.errors import IndexMissing
 from assistant.facts import answer_from_facts, flag_conflicts
+from assistant.llm import llm_answer, make_llm
 from assistant.retrieve import Retriever, terms
 from assistant.scope import Scope, bodies_in, places_in, scope_of
 from assistant.store import open_store
@@ -38,6 +39,8 @@ class Assistant:
         self._embedder = embedder
         self._lock = threading.Lock()
         self._retriever: Retriever | None = None
+        # An optional LLM writes answers from the same passages; a bad ASSISTANT_LLM fails here, at start-up.
+        self._llm = make_llm(settings.llm) if settings.llm else None
         self._load()
 
     # ---- loading -----------------------------------------------------------------------------------------
@@ -120,7 +123,7 @@ class Assistant:
             lead = retriever.lead_in(p.paragraph.doc_id, p.paragraph.ordinal)
             return retriever.passage(lead) if lead else None
 
-        return compose(
+        answer = compose(
             question,
             passages,
             self._idf,
@@ -129,6 +132,12 @@ class Assistant:
             lower_vocab=self._lower_vocab,
             lead_in=lead_in,
         )
+        if self._llm is None:
+            return answer
+        if must_mention:
+            passages = [p for p in passages if any(m.lower() in p.paragraph.text.lower() for m in must_mention)]
+        # The model's statements are checked in code; the verified extractive answer is the fallback.
+        return llm_answer(question, passages, self._llm, answer)
 
     def _scope_docs(self, scope: Scope, allowed: set[str]) -> tuple[set[str], list[str], str | None]:
         """Documents the question may be answered from; or a reason to refuse (a place/year/body none covers)."""

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from assistant.fact_vocab import (
+    DOMAINS,
     FRAMEWORK_FROM_YEAR,
     LEGACY,
     RATING_KINDS,
@@ -23,6 +24,16 @@ from assistant.fact_vocab import (
     name_key,
     place_of,
     squeeze,
+)
+from assistant.fact_questions import (
+    ACTION_WORDS,
+    content_words,
+    named_places,
+    names_unknown_entity,
+    normalise,
+    stem,
+    tokens,
+    unexplained,
 )
 from assistant.types import Answer, Citation, Fact
 
@@ -54,26 +65,21 @@ _STOP = frozenset(
     "asked told require required recommend recommended recommendation recommendations inspection inspections "
     "report reports service services should".split()
 )
-# Capitalised words a question may use that name no place or body (so they never cause a refusal).
-_QUESTION_WORDS = frozenset(
-    "what which who whom whose when where how why did does do was were is are has have list show tell give please "
-    "compare i hmip hmi hm inspectorate probation yjs yos yot youth justice offending service services board "
-    "inspection inspections report reports council committee rating ratings rated overall score good outstanding "
-    "inadequate requires improvement satisfactory unsatisfactory poor recommendation recommendations and or the "
-    "a an in of for since between versus vs january february march april may june july august september october "
-    "november december".split()
-) | frozenset(w.lower() for name in STANDARDS.values() for w in name.split())
 _RATING_WORD = re.compile(
     r"\b(requires?\s+improvement|outstanding|good|inadequate|unsatisfactory|satisfactory|poor)\b"
 )
 _RATING_Q = re.compile(
-    r"\brat(?:ed|ing|ings)\b|\bjudg(?:e)?ment\b|\bjudged\b|\bgraded?\b|\boutcome\b|\bresult\b"
+    r"\brat(?:ed|ing|ings)\b|\bjudg(?:e)?ments?\b|\bjudged\b|\bgraded?\b|\bresult(?:ed)?\b|\bverdict\b"
 )
 _TREND_Q = re.compile(
     r"\bchang|\bimprov(?:ed|ement since)|\bprogress|\bsince\b|over time|\btrend|\bprevious|\bhistory"
 )
+_TREND_WORDS = (
+    "change changed changes improved improvement since over time trend previous previously history progress".split()
+)
 _CROSS_Q = re.compile(
-    r"\bwhich\b|\bcompare|\bhigher\b|\blower\b|\bbetter\b|\bworse\b|\ball\b|\beach\b|\bboth\b"
+    r"\bwhich\b|\bcompare|\bhigher\b|\blower\b|\bbetter\b|\bworse\b|\ball\b|\beach\b|\bboth\b|\bany\b"
+    r"|\bhighest\b|\blowest\b|\bmore\b|\bfewer\b|\bthan\b"
     r"|\brecommendations?\s+(?:(?:were|was|have been)\s+)?(?:made\s+|addressed\s+)?(?:to|for)\b"
     r"|\basked\b|\btold\b|\burged\b|\bcalled on\b"
 )
@@ -89,65 +95,43 @@ def answer_from_facts(question: str, facts: Sequence[Fact], titles: Mapping[str,
 
     Returns:
         An Answer whose statements carry ``[n]`` markers and name the inspection (service, year) they rely on,
-        or None when the question is not a fact question, names a place, body or year with no facts, or
-        nothing matches.
+        or None when the question is not wholly about facts it can cite (a word the cited facts do not
+        account for, a "why"), names a place, body or year with no facts, or nothing matches.
     """
-    if not question.strip() or not facts or _names_unknown_entity(question, facts):
+    if not question.strip() or not facts:
         return None
-    q = question.lower()
-    places = _named_places(q, facts)
+    q = normalise(question)
+    if re.search(r"\bwhy\b|\bhow come\b|\bexplain|\breasons?\b", q):
+        return None  # reasons live in the text, not in the facts table
+    places, place_words = named_places(q, facts)
+    if names_unknown_entity(question, facts, place_words):
+        return None
     years = [int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", q)]
     trend = bool(_TREND_Q.search(q))
     pool = [f for f in facts if not places or place_of(f.subject) in places]
-    if years and not trend:
+    before = re.search(r"\b(?:before|prior to|earlier than|preceding)\s+(?:the\s+|its\s+)?((?:19|20)\d{2})\b", q)
+    also: list[str] = [*place_words]
+    if before:
+        pool = [f for f in pool if f.year is not None and f.year < int(before.group(1))]
+        years = []
+        also += ["before", "prior", "earlier", "preceding"]
+    elif years and not trend:
         pool = [f for f in pool if f.year in years]
+    if trend:
+        also += _TREND_WORDS
     if not pool:
         return None
     if len({place_of(f.subject) for f in pool}) > 1 and not (trend or _CROSS_Q.search(q) or len(places) > 1):
         return None  # several services and none named: not for the facts table to pick one
     writer = _Writer(q, facts, titles)
     lines = writer.answer(pool, years, trend)
-    if not lines:
-        return None
+    if not lines or unexplained(q, writer.used, also):
+        return None  # the question asks about something the cited facts do not say
     text = lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
     return Answer(question=question, text=text, refused=False, citations=tuple(writer.citations))
 
 
 # -- reading the question ------------------------------------------------------------------------
-
-
-def _named_places(q: str, facts: Sequence[Fact]) -> list[str]:
-    """Place keys the (lower-cased) question names ("tower hamlets" names "tower hamlets and city of london")."""
-    aliases: dict[str, str] = {}
-    for f in facts:
-        key = place_of(f.subject)
-        if key:
-            aliases[key] = key
-            for part in re.split(r"\s+and\s+", key):
-                if len(part) > 2:
-                    aliases.setdefault(part, key)
-    found: dict[str, int] = {}
-    for alias, key in aliases.items():
-        m = re.search(rf"(?<![a-z]){re.escape(alias)}(?![a-z])", q)
-        if m:
-            found[key] = min(found.get(key, m.start()), m.start())
-    return sorted(found, key=found.__getitem__)
-
-
-def _names_unknown_entity(question: str, facts: Sequence[Fact]) -> bool:
-    """True when the question names a capitalised thing (a borough, a body) that no fact mentions."""
-    known: set[str] = set()
-    for f in facts:
-        text = " ".join([f.subject or "", f.value, f.quote, f.name or "", *(v for _, v in f.extra)])
-        known |= set(re.findall(r"[a-z]+", text.lower()))
-    for m in re.finditer(r"(?<![\w'])([A-Z][a-zA-Z]+)", question):
-        before = question[: m.start()].rstrip()
-        if not before or before[-1] in ".?!:":
-            continue  # a capital that starts a sentence says nothing
-        word = m.group(1).lower()
-        if word not in _QUESTION_WORDS and word not in known:
-            return True
-    return False
 
 
 def _words(text: str) -> set[str]:
@@ -183,6 +167,15 @@ def _who(f: Fact) -> str:
     """How an answer names the inspection a fact relies on."""
     subject = f.subject or "the service"
     return f"{subject} ({f.year} inspection)" if f.year else subject
+
+
+def _std(f: Fact) -> str:
+    """A standard's name, with its domain where the name alone is ambiguous ("2.1 Assessment (court disposals)")."""
+    label = name_key(f.name)
+    name = STANDARDS.get(label)
+    if name and sum(n == name for n in STANDARDS.values()) > 1:
+        return f"{f.name} ({DOMAINS[label[0]].lower()})"
+    return f.name or ""
 
 
 def _extra(f: Fact, key: str) -> str | None:
@@ -245,8 +238,10 @@ class _Writer:
     facts: Sequence[Fact]
     titles: Mapping[str, str]
     citations: list[Citation] = field(default_factory=list)
+    used: list[Fact] = field(default_factory=list)
 
     def mark(self, fact: Fact) -> str:
+        self.used.append(fact)
         for c in self.citations:
             if (c.document, c.paragraph, c.quote) == (fact.document, fact.paragraph, fact.quote):
                 return f"[{c.marker}]"
@@ -275,16 +270,30 @@ class _Writer:
     def answer(self, pool: Sequence[Fact], years: Sequence[int], trend: bool) -> list[str]:
         q = self.q
         of = {kind: [f for f in pool if f.kind == kind] for kind in {f.kind for f in pool}}
+        recs = of.get("recommendation", [])
+        who_asked = re.search(
+            r"\bwho\s+(?:was|were|is|are|has been|have been)\s+(?:asked|told|recommended|required|expected|urged)"
+            r"\s+to\s+(?P<act>[^?]+)",
+            q,
+        )
+        if who_asked:
+            return self.recommendations(recs, "", who_asked.group("act"))
         asked = re.search(
-            r"\b(?:asked|told|required|called on|urged|recommended(?: that)?)\s+(?:the\s+)?(?P<party>[\w ]+?)\s+"
-            r"(?:to|should)\s+(?P<act>[^?]+)",
+            r"\b(?:asked|ask|told|tell|required|called on|urged|recommended(?: that)?)\s+(?:the\s+)?"
+            r"(?P<party>[\w' ]+?)\s+(?:to|should)\s+(?P<act>[^?]+)",
+            q,
+        ) or re.search(
+            r"\b(?:was|were|is|are)\s+(?:the\s+)?(?P<party>[\w' ]+?)\s+(?:asked|told|required|expected|urged)"
+            r"\s+to\s+(?P<act>[^?]+)",
             q,
         )
         if asked:
-            return self.recommendations(
-                of.get("recommendation", []), asked.group("party"), asked.group("act")
-            )
-        if re.search(r"\bhow many\b[^?]*\brecommend|\bnumber of recommendations", q):
+            return self.recommendations(recs, asked.group("party"), asked.group("act"))
+        if re.search(
+            r"\bhow many\b[^?]*\brecommend|\bnumber of recommendations|\b(?:more|fewer|less|most|least)\s+"
+            r"recommendations",
+            q,
+        ):
             return self.counts(of.get("recommendation_count", []))
         numbered = re.search(
             r"recommendation\s+(?:number\s+|no\.?\s*)?(\d{1,2}|one|two|three|four|five|six|seven"
@@ -292,54 +301,96 @@ class _Writer:
             r"|tenth)\s+recommendation",
             q,
         )
-        if numbered:
+        action_q = re.search(
+            r"\b(?:lead|leads|led|leading|responsible|owner|owns|deadline|due|by when|timescales?|status"
+            r"|progress|update)\b",
+            q,
+        )
+        if numbered and not action_q:
             raw = numbered.group(1) or numbered.group(2)
-            return self.recommendation_n(of.get("recommendation", []), str(_ORDINALS.get(raw, raw)))
+            return self.recommendation_n(recs, str(_ORDINALS.get(raw, raw)))
         to_whom = re.search(
-            r"recommendations?\s+(?:(?:were|was|have been)\s+)?(?:made\s+|addressed\s+)?(?:to|for)\s+"
-            r"(?:the\s+)?(?P<party>[\w ]+?)(?:\?|$| in | about )",
+            r"recommend(?:ations?|ed)?\s+(?:(?:were|was|have been)\s+)?(?:made\s+|addressed\s+)?(?:to|for)\s+"
+            r"(?:the\s+)?(?P<party>[\w' ]+?)(?:\?|$| in | about | on )",
             q,
         )
         if to_whom:
-            return self.recommendations(of.get("recommendation", []), to_whom.group("party"), "")
-        if re.search(r"\b(?:lead|leads|led|responsible|owner|deadline|due|by when|timescale)\b", q):
+            return self.recommendations(recs, to_whom.group("party"), "")
+        about = re.search(
+            r"recommendations?\s+(?:is\s+|are\s+|was\s+|were\s+)?(?:about|on|concerning|regarding|relating to"
+            r"|covers?|covering)\s+(?P<act>[^?]+)",
+            q,
+        )
+        if about:
+            return self.recommendations(recs, "", about.group("act"))
+        if action_q:
             lines = self.actions(of.get("action", []))
             if lines:
                 return lines
         if re.search(r"\brecommendations\b", q) and re.search(r"\bwhat\b|\blist\b|\bwhich\b", q):
-            return self.recommendations(of.get("recommendation", []), "", "")
-        if re.search(r"\bscor(?:e|ed|es|ing)\b|out of 36", q):
+            return self.recommendations(recs, "", "")
+        if re.search(r"\bscor(?:e|ed|es|ing)\b|out of 36|\bpoints\b", q):
             return self.scores(of.get("score", []))
         if re.search(r"publish|publication|released", q):
             return self.dates(of.get("publication_date", []), "the report was published")
         if re.search(
             r"fieldwork|on[- ]site|when (?:was|were|did)\b.*\binspect|inspection (?:take place|start|begin"
-            r"|commence|happen)",
+            r"|commence|happen)|when did\b.*\b(?:inspection|inspectors?)\b.*\b(?:start|begin|take place|happen)",
             q,
         ):
             return self.dates(of.get("fieldwork_date", []), "fieldwork began")
-        rating_q = bool(_RATING_Q.search(q))
+        return self.ratings(pool, of, years, trend)
+
+    def ratings(
+        self, pool: Sequence[Fact], of: Mapping[str, list[Fact]], years: Sequence[int], trend: bool
+    ) -> list[str]:
+        """Overall, standard and area ratings, as the question asks for them."""
+        q = self.q
+        rating_q = bool(_RATING_Q.search(q)) or bool(
+            re.search(r"\bhow (?:did|does|has|have|well did)\b[^?]*\b(?:do|fare|fared|perform|performed|done)\b", q)
+        )
         ratings = [f for f in pool if f.kind in RATING_KINDS]
         if trend and (rating_q or "how has" in q):
             return self.trend(ratings, years[0] if years else None)
         term = _RATING_WORD.search(q)
-        if (
-            term
-            and re.search(r"\b(?:which|what)\b", q)
-            and not standards_named(q)
-            and re.search(r"\b(?:services?|inspections?|boroughs?|councils?|areas?|yjss?|yoss?|teams?)\b", q)
-        ):
-            key = re.sub(r"\s+", " ", term.group(1)).replace("require ", "requires ")
-            return self.overall([f for f in of.get("overall_rating", []) if f.value.lower() == key])
-        if standards_named(q) or rating_q:
-            lines = self.standards(of.get("standard_rating", []))
-            return lines or (
-                self.overall(of.get("overall_rating", []) + self.legacy(pool)) if rating_q else []
-            )
+        key = re.sub(r"\s+", " ", term.group(1)).replace("require ", "requires ") if term else None
+        standards = of.get("standard_rating", []) + of.get("standard_not_rated", [])
+        named = self.named_standards(standards)
+        if named:
+            return self.standards(named, key)
+        listing = re.search(
+            r"\b(?:which|what|any|anything|list)\b[^?]*\b(?:standards?|areas?|aspects?|domains?|parts?|anything)\b"
+            r"|\banything\b",
+            q,
+        )
+        if key and listing and not re.search(r"\boverall\b", q):
+            return self.with_rating(of.get("standard_rating", []) + of.get("overall_rating", []), key)
+        overall = of.get("overall_rating", []) + self.legacy(pool)
+        if key and re.search(r"\b(?:which|what)\b", q):
+            return self.overall([f for f in overall if f.kind == "overall_rating" and f.value.lower() == key])
+        if rating_q or key:
+            return self.overall(overall)
         return []
 
     def legacy(self, pool: Sequence[Fact]) -> list[Fact]:
         return [f for f in pool if f.kind == "standard_rating" and f.scale == LEGACY]
+
+    def named_standards(self, facts: Sequence[Fact]) -> list[Fact]:
+        """The standard ratings the question names: by framework label or name, or the legacy area it words."""
+        wanted = standards_named(self.q)
+        chosen = [f for f in facts if name_key(f.name) in wanted]
+        areas = [f for f in facts if f.scale == LEGACY and f.name]
+        scored = []
+        q = content_words(self.q)
+        for f in areas:
+            area = content_words(f.name or "", ("work", "to"))
+            hit = len(area & q)
+            if area and hit * 2 >= len(area):  # at least half the area's words
+                scored.append((hit, -len(area - q), f))
+        if scored:
+            best = max((h, m) for h, m, _ in scored)
+            chosen += [f for h, m, f in scored if (h, m) == best]
+        return chosen
 
     # -- statements -------------------------------------------------------------------------------
     def overall(self, facts: Sequence[Fact]) -> list[str]:
@@ -363,24 +414,48 @@ class _Writer:
         listed = "; ".join(f"{area} {self.marks(fs)}" for area, fs in by_area.items())
         return f"{_who(group[0])} was rated by area, on the scale {', '.join(SCALES[LEGACY])}: {listed}."
 
-    def standards(self, facts: Sequence[Fact]) -> list[str]:
-        wanted = standards_named(self.q)
-        chosen = [f for f in facts if name_key(f.name) in wanted or (not wanted and self.names_area(f))]
+    def standards(self, chosen: Sequence[Fact], key: str | None) -> list[str]:
+        """The named standards' ratings per inspection (only those rated ``key`` when some are and the
+        question asks across services); a standard the report says was not rated is said to be so."""
+        if key and re.search(r"\bany\b|\bwhich\b", self.q):
+            hits = [f for f in chosen if f.value.lower() == key]
+            chosen = hits or chosen
         lines = []
         for group in _by_inspection(_distinct(chosen)):
+            rated = {name_key(f.name) for f in group if f.kind == "standard_rating"}
             claims: dict[str, list[Fact]] = defaultdict(list)
             for f in group:  # the same rating from two documents is one claim with two citations
-                claims[f"{f.name}: '{f.value}'"].append(f)
-            parts = "; ".join(f"{claim} {self.marks(fs)}" for claim, fs in claims.items())
-            lines.append(f"{_who(group[0])}: {parts}." + self.note(group))
+                if f.kind == "standard_not_rated":
+                    if name_key(f.name) not in rated:
+                        claims[f"{_std(f)} was not rated"].append(f)
+                else:
+                    claims[f"{_std(f)}: '{f.value}'"].append(f)
+            if claims:
+                parts = "; ".join(f"{claim} {self.marks(fs)}" for claim, fs in claims.items())
+                lines.append(f"{_who(group[0])}: {parts}." + self.note(group, cross_scale=False))
         return lines
 
-    def names_area(self, f: Fact) -> bool:
-        """A legacy area rating whose name shares most content words with the question."""
-        if f.scale != LEGACY or not f.name:
-            return False
-        area = _words(f.name) - {"work"}
-        return len(area & _words(self.q)) >= max(1, -(-3 * len(area) // 4))  # at least three quarters
+    def with_rating(self, facts: Sequence[Fact], key: str) -> list[str]:
+        """Per inspection, what was rated ``key``; where nothing was, every rating it did give."""
+        lines = []
+        for group in _by_inspection(_distinct(facts)):
+            hits = [f for f in group if f.value.lower() == key]
+            if hits:
+                parts = "; ".join(
+                    f"{'overall' if f.kind == 'overall_rating' else _std(f)} {self.mark(f)}" for f in hits
+                )
+                lines.append(f"{_who(group[0])}, rated '{hits[0].value}': {parts}.")
+                continue
+            standards = [f for f in group if f.kind == "standard_rating"]
+            if standards:
+                by_value: dict[str, list[Fact]] = defaultdict(list)
+                for f in standards:
+                    by_value[f.value].append(f)
+                given = "; ".join(
+                    f"'{v}': " + ", ".join(f"{_std(f)} {self.mark(f)}" for f in fs) for v, fs in by_value.items()
+                )
+                lines.append(f"{_who(group[0])}: no standard was rated '{key}'; the ratings given were {given}.")
+        return lines
 
     def trend(self, ratings: Sequence[Fact], since: int | None) -> list[str]:
         recent = [f for f in ratings if since is None or (f.year or 0) >= since]
@@ -400,13 +475,14 @@ class _Writer:
             a, b = group[0].value.split("/")
             best.append((int(a) / int(b), group[0]))
         if len(best) > 1 and re.search(
-            r"higher|lower|better|worse|best|worst|most|least|compare|versus|\bvs\b|\bor\b", self.q
+            r"higher|lower|better|worse|best|worst|most|least|highest|lowest|compare|versus|\bvs\b|\bor\b", self.q
         ):
             best.sort(key=lambda x: x[0], reverse=True)
-            if best[0][0] == best[1][0]:
+            if best[0][0] == best[-1][0]:
                 lines.append("They scored the same.")
             else:
-                lines.append(f"{_who(best[0][1])} scored higher {self.mark(best[0][1])}.")
+                lines.append(f"{_who(best[0][1])} scored highest {self.mark(best[0][1])}.")
+                lines.append(f"{_who(best[-1][1])} scored lowest {self.mark(best[-1][1])}.")
             if len({f.year for _, f in best}) > 1:
                 lines.append("The inspections were in different years.")
         return lines
@@ -414,11 +490,25 @@ class _Writer:
     def counts(self, facts: Sequence[Fact]) -> list[str]:
         facts = _distinct(facts)
         lines = []
+        totals: list[tuple[int, Fact]] = []
         for group in _by_inspection(f for f in facts if not f.name):
             values = " / ".join(dict.fromkeys(f.value for f in group))
             lines.append(
                 f"{_who(group[0])}: {values} recommendations {self.marks(group)}." + self.note(group)
             )
+            if group[0].value.isdigit():
+                totals.append((int(group[0].value), group[0]))
+        if len(totals) > 1 and re.search(r"\bmore\b|\bfewer\b|\bless\b|\bmost\b|\bleast\b|\bcompare|\bthan\b", self.q):
+            totals.sort(key=lambda x: x[0], reverse=True)
+            if totals[0][0] == totals[-1][0]:
+                lines.append("They received the same number of recommendations.")
+            else:
+                top, low = totals[0], totals[-1]
+                lines.append(
+                    f"{_who(top[1])} received more ({top[0]}) than {_who(low[1])} ({low[0]}) {self.mark(top[1])}"
+                    f"{self.mark(low[1])}."
+                )
+            return lines
         # "The Executive Board: 4" and "The Youth Justice Executive Board: 4" are one recipient named twice.
         named = [f for f in facts if f.name]
         named = [
@@ -451,36 +541,30 @@ class _Writer:
 
     def recommendations(self, facts: Sequence[Fact], party: str, act: str) -> list[str]:
         """Recommendations addressed to ``party`` (or naming it) whose text covers most words of ``act``."""
-        party_words, act_words = _words(party), _words(act)
+        places = {w for f in facts for w in content_words(place_of(f.subject))}
+        party_words = content_words(party) - places  # "the Bexley board" is about the board, not Bexley
+        act_words = content_words(act, ("do", "about", "use"))
         hits = []
         for f in facts:
-            text = _words(f.value)
-            if party_words and not (
-                party_words & _words(_extra(f, "addressed_to") or "") or party_words <= text
-            ):
-                continue
+            text = content_words(_plain(f.value))
+            if party_words:
+                to = content_words(_extra(f, "addressed_to") or "")
+                if len(party_words & (to or text)) * 2 < len(party_words):
+                    continue  # at least half of the party's distinctive words
             if act_words and len(act_words & text) < max(1, round(0.6 * len(act_words))):
                 continue
             hits.append(f)
         return [self.recommendation(f) for group in _by_inspection(_distinct(hits)) for f in group]
 
     def actions(self, facts: Sequence[Fact]) -> list[str]:
-        want_lead = bool(re.search(r"\blead|\bled\b|\bwho\b|responsib|owner", self.q))
+        want_lead = bool(re.search(r"\blead|\bled\b|\bwho\b|responsib|owner|owns", self.q))
         want_when = bool(re.search(r"deadline|\bdue\b|by when|\bwhen\b|timescale|\bdate", self.q))
-        words = _words(self.q) - {
-            "lead",
-            "leads",
-            "led",
-            "deadline",
-            "due",
-            "action",
-            "actions",
-            "responsible",
-            "priority",
-        }
+        want_status = bool(re.search(r"\bstatus\b|\bprogress\b|\bupdate\b", self.q))
+        places = {w for f in facts for w in content_words(place_of(f.subject))}
+        words = content_words(self.q, ACTION_WORDS) - places
         scored = []
         for f in facts:
-            text = _words(" ".join([f.value, *(v for k, v in f.extra if k in ("recommendation", "theme"))]))
+            text = content_words(" ".join([f.value, *(v for k, v in f.extra if k in ("recommendation", "theme"))]))
             by_number = bool(
                 f.name
                 and re.search(
@@ -495,16 +579,17 @@ class _Writer:
         lines = []
         for _, f in (x for x in scored if x[0] == top):
             bits = []
-            if want_lead or not want_when:
+            if want_lead or not (want_when or want_status):
                 lead = _extra(f, "lead")
                 bits.append(f"lead: {lead}" if lead else "the plan names no lead")
-            if want_when or not want_lead:
+            if want_when or want_status or not want_lead:
                 when = _extra(f, "deadline")
                 bits.append(f"deadline: {when}" if when else "the plan gives no deadline")
             if _extra(f, "status"):
                 bits.append(f"status: {_extra(f, 'status')}")
+            limit = 400 if want_status else 160
             lines.append(
-                f"{_who(f)}, action {f.name or ''} '{_short(f.value)}': {', '.join(bits)} {self.mark(f)}."
+                f"{_who(f)}, action {f.name or ''} '{_short(_plain(f.value), limit)}': {', '.join(bits)} {self.mark(f)}."
             )
         return lines
 
@@ -517,8 +602,12 @@ class _Writer:
         return lines
 
     # -- disagreements ----------------------------------------------------------------------------
-    def note(self, facts: Sequence[Fact]) -> str:
-        """' The documents disagree ...' for any of ``facts`` another document contradicts, citing both sides."""
+    def note(self, facts: Sequence[Fact], cross_scale: bool = True) -> str:
+        """' The documents disagree ...' for any of ``facts`` another document contradicts, citing both sides.
+
+        ``cross_scale=False`` leaves out disagreements with ratings on another scale (an overall grade against
+        area judgements): a question about one area is not a question about the overall result.
+        """
         notes: dict[str, None] = {}
         answered: set[tuple[tuple[str, int], ...]] = set()
         for f in facts:
@@ -530,7 +619,12 @@ class _Writer:
                 and o.year == f.year
                 and (
                     (o.kind == f.kind and name_key(o.name) == name_key(f.name))
-                    or (f.kind in RATING_KINDS and o.kind in RATING_KINDS and o.scale != f.scale)
+                    or (
+                        cross_scale
+                        and f.kind in RATING_KINDS
+                        and o.kind in RATING_KINDS
+                        and o.scale != f.scale
+                    )
                 )
             )
             against = tuple(sorted((o.document, o.paragraph) for o in others))

@@ -203,6 +203,9 @@ def _ask(llm: ChatLLM, question: str, passages: Sequence[Passage]) -> str | None
     except Exception as err:  # any client, HTTP or protocol failure: the extractive answer still stands
         log.warning("the LLM failed (%s: %s); using the extractive answer", type(err).__name__, err)
         return None
+    if isinstance(content, str):
+        # reasoning models (qwen3, deepseek-r1) think aloud before answering; that is not the answer
+        content = re.sub(r"<think>.*?(</think>|$)", "", content, flags=re.S | re.I)
     if not isinstance(content, str) or not content.strip():
         log.warning("the LLM returned no text; using the extractive answer")
         return None
@@ -239,21 +242,20 @@ def verify(question: str, reply: str, passages: Sequence[Passage]) -> Answer | N
     for pieces in keep:
         parts = []
         for i, piece in enumerate(pieces):
-            markers = []
+            marker_for: dict[int, int] = {}
             for idx in piece.cites:
                 passage = passages[idx]
                 where = (passage.paragraph.doc_id, passage.paragraph.ordinal)
-                marker = marker_of.setdefault(where, len(marker_of) + 1)
+                marker = marker_for[idx] = marker_of.setdefault(where, len(marker_of) + 1)
                 first.setdefault(marker, passage)
                 quotes.setdefault(marker, []).append(_best_quote(piece.text, passage.paragraph.text))
-                if marker not in markers:
-                    markers.append(marker)
             text = piece.text.strip()
             if i == len(pieces) - 1 and not text.endswith((".", "!", "?")):
                 text = text.rstrip(" ,;:") + "."
-            lead = [markers[piece.cites.index(i)] for i in piece.lead]
-            before = "".join(f"[{m}] " for m in dict.fromkeys(lead))
-            after = "".join(f" [{m}]" for m in markers if m not in lead)
+            lead = list(dict.fromkeys(marker_for[idx] for idx in piece.lead))
+            trail = [m for m in dict.fromkeys(marker_for[idx] for idx in piece.cites) if m not in lead]
+            before = "".join(f"[{m}] " for m in lead)
+            after = "".join(f" [{m}]" for m in trail)
             parts.append(before + text + after)
         line = "".join(part if i == 0 or part[:1] in ",;:" else " " + part for i, part in enumerate(parts))
         if line not in rendered:

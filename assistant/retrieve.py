@@ -44,6 +44,16 @@ SYNONYMS = {
     "published": ("publish",),
     "deadline": ("when",),
     "status": ("track", "completed"),
+    "start": ("begin", "beginning", "began", "commenced", "commence"),
+    "started": ("begin", "beginning", "began", "commenced"),
+    "begin": ("start", "started", "commenced"),
+    "began": ("start", "started", "commenced"),
+    "end": ("finish", "concluded"),
+    "kids": ("children",),
+    "children": ("young", "people"),
+    "youngsters": ("children", "young"),
+    "money": ("budget", "fund", "funding"),
+    "police": ("constabulary", "mps"),
 }
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
@@ -56,7 +66,7 @@ STOPWORDS = frozenset(
     under until up very was we were what when where which while who whom why will with would you your yours tell say
     said give please know any anything there's what's think thought describe described mention mentioned explain
     explained find found note noted highlight highlighted comment commented summarise summarize list lists came come
-    comes since got get gets did""".split()
+    comes since got get gets did inspector inspectors""".split()  # inspectorate reports say "we", not "inspectors"
 )
 
 

@@ -89,6 +89,8 @@ def extract_ratings(out: Builder, lines: Sequence[Line]) -> None:
             continue
         for sentence in sentences(line.text):
             _sentence_ratings(out, line, sentence)
+            if framework_ok:
+                _not_rated(out, line, sentence, place.standard)
 
 
 def extract_scores(out: Builder, lines: Sequence[Line]) -> None:
@@ -265,6 +267,26 @@ def _bare_rating(out: Builder, line: Line, place: _Place) -> bool:
 
 
 # -- prose ---------------------------------------------------------------------------------------
+
+_NOT_RATED = re.compile(r"\b(?:was|were|is|has|have)\s+not\s+(?:been\s+)?(?:rated|given a rating)\b", re.I)
+
+
+def _not_rated(out: Builder, line: Line, sentence: str, heading: str | None) -> None:
+    """A standard the report says was not rated ("resettlement ... was not rated as there were no cases")."""
+    m = _NOT_RATED.search(sentence)
+    if not m:
+        return
+    before = squeeze(sentence[: m.start()])
+    # A name used by one standard only ("Resettlement policy and provision"); "Planning" could be 2.2 or 3.2.
+    named = [
+        label
+        for label, name in STANDARDS.items()
+        if squeeze(name) in before and sum(squeeze(n) == squeeze(name) for n in STANDARDS.values()) == 1
+    ]
+    if not named and heading and re.search(r"\bthis standard\b", sentence[: m.start()], re.I):
+        named = [heading]  # "This standard has not been rated" under the standard's own heading
+    if len(named) == 1:
+        out.add(line.para, "standard_not_rated", "not rated", sentence, name=_standard_name(named[0]), year=out.year)
 
 
 def _qualifies(sentence: str, m: re.Match[str]) -> bool:

@@ -73,3 +73,21 @@ def real_embedder():  # type: ignore[no-untyped-def]
     from assistant.embedding import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
+
+
+@pytest.fixture(scope="session")
+def corpus_settings(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Settings:  # type: ignore[no-untyped-def]
+    """A real index of the corpus (bundled model, embedded Chroma in a temp folder), built once per session."""
+    from ingest.pipeline import ingest
+
+    settings = Settings(index_dir=tmp_path_factory.mktemp("corpus-index"))
+    report = ingest([CORPUS], settings, embedder=real_embedder, progress=False)
+    assert report.failed == () and report.documents == 5
+    return settings
+
+
+@pytest.fixture(scope="session")
+def corpus_assistant(corpus_settings: Settings):  # type: ignore[no-untyped-def]
+    from assistant.engine import Assistant
+
+    return Assistant(corpus_settings)

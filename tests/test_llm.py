@@ -243,12 +243,20 @@ def test_marker_forms_models_write_are_understood(server: Scripted, llm: Any, fa
         "[2] rates the Staff standard Outstanding, and the budget is £1.7m [5], [3].",
     )
     answer = llm_answer(QUESTION, PASSAGES, llm, fallback)
-    assert answer.text == "Both inspections found the service 'Good'. [1] [2] The Staff standard was Outstanding. [3]"
+    assert (
+        answer.text
+        == "Both inspections found the service 'Good'. [1] [2] The Staff standard was Outstanding. [3]"
+    )
     assert [c.paragraph for c in answer.citations] == [12, 4, 30]
     _assert_verified(answer)
     answer = llm_answer(QUESTION, PASSAGES, llm, fallback)
-    assert answer.text == "[1] rates the Staff standard Outstanding, and the budget is £1.7m. [1] [2] [3]"
+    assert answer.text == "[1] rates the Staff standard Outstanding, and the budget is £1.7m. [2] [3]"
     assert [c.paragraph for c in answer.citations] == [30, 21, 4]
+
+
+def test_reasoning_is_not_part_of_the_answer(server: Scripted, llm: Any, fallback: Answer) -> None:
+    server.say("<think>Passage 2 says Outstanding [2].</think>\nBexley YJS was rated 'Good' [1].")
+    assert llm_answer(QUESTION, PASSAGES, llm, fallback).text == "Bexley YJS was rated 'Good'. [1]"
 
 
 def test_unknown_marker_is_dropped(server: Scripted, llm: Any, fallback: Answer) -> None:
