@@ -529,6 +529,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
             api_visibility=PRIVATE,
         )
         clear_btn.click(clear, None, [chatbot, session, pick, source_panel], api_visibility=PRIVATE)
+        chatbot.clear(clear, None, [chatbot, session, pick, source_panel], api_visibility=PRIVATE)
         chatbot.select(open_message, [session], [source_panel], api_visibility=PRIVATE)
         chatbot.like(on_like, [session, comment], [comment, feedback_note], api_visibility=PRIVATE)
         export_btn.click(export_ui, [session, pick, as_at], [files], api_visibility=PRIVATE)

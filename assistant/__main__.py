@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--baseline", type=Path, default=None)
     p.add_argument("--out", type=Path, default=None)
     p.add_argument("--corpus", type=Path, default=Path("corpus"), help="folder to (re)ingest first (default corpus)")
+    p.add_argument("--gate", choices=("all", "regressions"), default=None, help="fail on any failure or on regressions")
     _common(p)
 
     p = sub.add_parser("bench", help="benchmarks (not tests): quality, speed, scale")
@@ -215,6 +216,10 @@ def _eval(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untyped
         argv += ["--baseline", str(args.baseline)]
     if args.out:
         argv += ["--out", str(args.out)]
+    if args.gate:
+        argv += ["--gate", args.gate]
+    if not sys.stderr.isatty():
+        argv += ["--no-progress"]
     return int(eval_main(argv, make_answerer))
 
 

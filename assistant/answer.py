@@ -29,6 +29,11 @@ _DATE = re.compile(
 _NUMBER = re.compile(
     r"\b(\d+(\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred)\b", re.I
 )
+_QUALIFIER = re.compile(
+    r"\b(under|over|aged|age|section|para|paragraph|appendix|item|no\.?|page|recommendation|standard|domain|"
+    r"priority|version|phase|tier|level|step)\s*$",
+    re.I,
+)
 _MONEY = re.compile(r"£\s?\d|\d\s?(%|per cent|million|m\b|k\b)", re.I)
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?\b")
 _RATING = re.compile(r"\b(outstanding|good|requires improvement|inadequate|satisfactory|unsatisfactory|poor)\b", re.I)
@@ -70,7 +75,8 @@ def _has_type(qtype: str, text: str, lower_vocab: frozenset[str] = frozenset()) 
     if qtype == "when":
         return bool(_DATE.search(text))
     if qtype == "how_many":
-        return bool(_NUMBER.search(text))
+        # A count, not a label or qualifier ("under 25", "section 17", "Recommendation 3").
+        return any(not _QUALIFIER.search(text[: m.start()]) for m in _NUMBER.finditer(text))
     if qtype == "how_much":
         return bool(_MONEY.search(text))
     if qtype == "who":

@@ -170,11 +170,11 @@ def _who(f: Fact) -> str:
 
 
 def _std(f: Fact) -> str:
-    """A standard's name, with its domain where the name alone is ambiguous ("2.1 Assessment (court disposals)")."""
+    """A standard's name with its domain, which tells 2.1 from 3.1 ("2.1 Assessment (court disposals)")."""
     label = name_key(f.name)
-    name = STANDARDS.get(label)
-    if name and sum(n == name for n in STANDARDS.values()) > 1:
-        return f"{f.name} ({DOMAINS[label[0]].lower()})"
+    domain = DOMAINS.get(label[:1]) if label in STANDARDS else None
+    if domain and squeeze(domain) not in squeeze(f.name or ""):
+        return f"{f.name} ({domain.lower()})"
     return f.name or ""
 
 
@@ -481,8 +481,13 @@ class _Writer:
             if best[0][0] == best[-1][0]:
                 lines.append("They scored the same.")
             else:
-                lines.append(f"{_who(best[0][1])} scored highest {self.mark(best[0][1])}.")
-                lines.append(f"{_who(best[-1][1])} scored lowest {self.mark(best[-1][1])}.")
+                two = len(best) == 2
+                if re.search(r"\blow|\bworse|\bworst|\bleast", self.q):
+                    low = best[-1][1]
+                    lines.append(f"{_who(low)} scored {'lower' if two else 'lowest'} {self.mark(low)}.")
+                else:
+                    top = best[0][1]
+                    lines.append(f"{_who(top)} scored {'higher' if two else 'highest'} {self.mark(top)}.")
             if len({f.year for _, f in best}) > 1:
                 lines.append("The inspections were in different years.")
         return lines

@@ -66,7 +66,8 @@ STOPWORDS = frozenset(
     under until up very was we were what when where which while who whom why will with would you your yours tell say
     said give please know any anything there's what's think thought describe described mention mentioned explain
     explained find found note noted highlight highlighted comment commented summarise summarize list lists came come
-    comes since got get gets did inspector inspectors""".split()  # inspectorate reports say "we", not "inspectors"
+    comes since got get gets did inspector inspectors many much main major according latest current currently carry
+    carried report reports document documents paper""".split()  # inspectorate reports say "we", not "inspectors"
 )
 
 

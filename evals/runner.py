@@ -302,6 +302,12 @@ def build_parser(prog: str = "assistant eval") -> argparse.ArgumentParser:
     )
     parser.add_argument("-k", type=int, default=5, help="passages retrieved for recall@k and MRR (default 5)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument(
+        "--gate",
+        choices=("all", "regressions"),
+        default="all",
+        help="what fails the run: any failing question (all, default) or only regressions against --baseline",
+    )
     return parser
 
 
@@ -320,6 +326,9 @@ def main(argv: Sequence[str] | None, make_answerer: Callable[[Path | None], Answ
     if args.k < 1:
         print("error: -k must be at least 1", file=sys.stderr)
         return 2
+    if args.gate == "regressions" and args.baseline is None:
+        print("error: --gate regressions needs --baseline RUN_DIR", file=sys.stderr)
+        return 2
     try:
         qset = load_set(args.set)  # validate before building the answerer: a typo costs no model load
         out = args.out or Path("eval-runs") / (
@@ -336,6 +345,9 @@ def main(argv: Sequence[str] | None, make_answerer: Callable[[Path | None], Answ
     print(_one_line(summary))
     for warning in summary.warnings:
         print(f"warning: {warning}", file=sys.stderr)
+    if args.gate == "regressions":
+        # Known failures (failing in the baseline too) are reported, not fatal; anything that got worse is.
+        return 1 if summary.regressions else 0
     return summary.exit_code
 
 

@@ -1,0 +1,181 @@
+"""An ingest killed with SIGKILL at any point leaves every document whole (old or new), and the next run heals it.
+
+The killed ingest runs in a subprocess. Deterministic kill points are hooks installed by the child script (after the
+N-th chunk write, after a document's commit record, before old chunks are deleted); one more run is killed from
+outside while it is embedding, at whatever point it has reached.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.store import open_store
+from ingest.pipeline import ingest
+from tests.conftest import ROOT, FakeEmbedder
+
+N_DOCS = 6
+N_PARAS = 60  # 6 x 60 paragraphs: several embedding flushes of 256 chunks per run
+
+# The child: ingest FOLDER into INDEX with the fake embedder; CRASH_AT picks where it SIGKILLs itself.
+CHILD = r"""
+import os, signal, sys, time
+sys.path.insert(0, os.getcwd())
+from pathlib import Path
+from assistant.config import Settings
+from ingest.pipeline import ingest
+from tests.conftest import FakeEmbedder
+
+point, after = os.environ["CRASH_AT"].split(":")
+after = int(after)
+seen = {"n": 0}
+
+def die_after(n):
+    seen["n"] += n
+    if seen["n"] >= after:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+from llama_index.vector_stores.chroma import ChromaVectorStore
+from chromadb.api.models.Collection import Collection
+add, upsert, delete = ChromaVectorStore.add, Collection.upsert, Collection.delete
+
+def add_hook(self, nodes, **kw):
+    out = add(self, nodes, **kw)
+    if point == "chunks":  # chunks of a document written, its record not yet
+        die_after(1)
+    return out
+
+def upsert_hook(self, *a, **kw):
+    out = upsert(self, *a, **kw)
+    if point == "record":  # the record committed, the superseded chunks not yet deleted
+        die_after(1)
+    return out
+
+def delete_hook(self, *a, **kw):
+    if point == "delete":  # killed just before a delete
+        die_after(1)
+    return delete(self, *a, **kw)
+
+ChromaVectorStore.add, Collection.upsert, Collection.delete = add_hook, upsert_hook, delete_hook
+
+class Slow(FakeEmbedder):
+    def embed(self, texts):
+        print(f"embed {self.calls}", flush=True)
+        if point == "slow":
+            time.sleep(0.4)
+        return super().embed(texts)
+
+ingest([sys.argv[1]], Settings(index_dir=Path(sys.argv[2]), model="fake-hash-64"), embedder=Slow(), progress=False)
+print("finished", flush=True)
+"""
+
+
+def _write_docs(folder: Path, version: str, which: range = range(N_DOCS)) -> None:
+    """Committee papers whose every paragraph names its document and version."""
+    folder.mkdir(exist_ok=True)
+    for d in which:
+        paras = [
+            f"{i}.1 Paper {d} {version}: the committee notes progress on action {i} of the youth justice plan "
+            f"and the officers report item {i * 7 + d}."
+            for i in range(1, N_PARAS + 1)
+        ]
+        (folder / f"paper-{d}.txt").write_text(f"Title: Paper {d}\n\n" + "\n\n".join(paras) + "\n", encoding="utf-8")
+
+
+def _state(settings: Settings) -> dict[str, set[str]]:
+    """For each committed document, the versions its visible chunks carry; checks counts on the way."""
+    store = open_store(settings)
+    records = store.documents()
+    versions: dict[str, set[str]] = defaultdict(set)
+    counts: dict[str, int] = defaultdict(int)
+    for chunk in store.iter_chunks():
+        counts[chunk.doc_id] += 1
+        versions[chunk.doc_id].update(v for v in ("v1", "v2") if f" {v}:" in chunk.text)
+    assert set(counts) <= set(records)  # no visible chunk without a committed document
+    for doc_id, rec in records.items():
+        assert counts[doc_id] == rec.chunks, f"{doc_id}: {counts[doc_id]} visible chunks, record says {rec.chunks}"
+    return dict(versions)
+
+
+@pytest.fixture(scope="module")
+def v1_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """A complete index of version 1 of the papers (copied per scenario)."""
+    root = tmp_path_factory.mktemp("crash")
+    docs, index = root / "docs", root / "index"
+    _write_docs(docs, "v1")
+    report = ingest([docs], Settings(index_dir=index, model="fake-hash-64"), embedder=FakeEmbedder(), progress=False)
+    assert report.documents == N_DOCS and report.failed == ()
+    return docs, index
+
+
+def _scenario(v1_index: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Settings]:
+    docs, index = tmp_path / "docs", tmp_path / "index"
+    shutil.copytree(v1_index[0], docs)
+    shutil.copytree(v1_index[1], index)
+    _write_docs(docs, "v2", range(0, N_DOCS, 2))  # papers 0, 2, 4 change
+    _write_docs(docs, "v1", range(N_DOCS, N_DOCS + 2))  # two new papers
+    return docs, Settings(index_dir=index, model="fake-hash-64")
+
+
+def _child(docs: Path, settings: Settings, crash_at: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "CRASH_AT": crash_at}
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(docs), str(settings.index_dir)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def _check_whole_then_heal(docs: Path, settings: Settings) -> None:
+    after_crash = _state(settings)
+    # what readers see right after the crash: each document all-old or all-new, never mixed
+    assert all(len(v) == 1 for v in after_crash.values()), after_crash
+    assert {f"paper-{d}" for d in range(N_DOCS)} <= set(after_crash)  # nothing already indexed was lost
+    report = ingest([docs], settings, embedder=FakeEmbedder(), progress=False)
+    assert report.failed == ()
+    healed = _state(settings)
+    store = open_store(settings)
+    records = store.documents()
+    assert sorted(records) == sorted(f"paper-{d}" for d in range(N_DOCS + 2))  # each document once
+    assert store.chunk_count() == sum(r.chunks for r in records.values())  # no orphans left behind
+    assert healed == {f"paper-{d}": {"v2" if d < N_DOCS and d % 2 == 0 else "v1"} for d in range(N_DOCS + 2)}
+    again = ingest([docs], settings, embedder=FakeEmbedder(), progress=False)
+    assert (again.documents, again.skipped_unchanged) == (0, N_DOCS + 2)
+
+
+@pytest.mark.parametrize(
+    "crash_at",
+    ["chunks:1", "chunks:4", "record:2", "delete:2", "delete:5"],
+    ids=["after-first-chunk-write", "after-fourth-chunk-write", "after-a-commit-record", "before-a-delete",
+         "before-a-later-delete"],
+)
+def test_sigkill_at_a_write_boundary_leaves_documents_whole(v1_index, tmp_path, crash_at: str) -> None:  # type: ignore[no-untyped-def]
+    docs, settings = _scenario(v1_index, tmp_path)
+    child = _child(docs, settings, crash_at)
+    out, err = child.communicate(timeout=120)
+    assert child.returncode == -signal.SIGKILL, (out, err)
+    assert "finished" not in out
+    _check_whole_then_heal(docs, settings)
+
+
+def test_sigkill_from_outside_during_a_slow_ingest(v1_index, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    docs, settings = _scenario(v1_index, tmp_path)
+    child = _child(docs, settings, "slow:0")
+    assert child.stdout is not None
+    deadline = time.monotonic() + 120
+    for line in child.stdout:  # two flushes embedded (the first committed): kill while the next one runs
+        if line.startswith("embed 1") or time.monotonic() > deadline:
+            time.sleep(0.5)
+            break
+    child.send_signal(signal.SIGKILL)
+    child.communicate(timeout=60)
+    assert child.returncode == -signal.SIGKILL
+    _check_whole_then_heal(docs, settings)
