@@ -15,6 +15,7 @@ import os
 import re
 import sys
 import tempfile
+import textwrap
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -250,7 +251,14 @@ def append_feedback(path: Path, turn: Turn, history: Sequence[Turn], rating: str
     return record
 
 
-_RANK = {term.lower(): len(terms) - i for terms in SCALES.values() for i, term in enumerate(terms)}
+def grade_rank(value: str, scale: str | None) -> int:
+    """4 for a scale's top grade down to 1 for its lowest; 0 when the value is not on the scale."""
+    for name, terms in SCALES.items():
+        if scale in (None, name):
+            lowered = [t.lower() for t in terms]
+            if value.lower() in lowered:
+                return len(terms) - lowered.index(value.lower())
+    return 0
 
 
 def ratings_figure(facts: Sequence[Fact]) -> Figure:
@@ -260,24 +268,25 @@ def ratings_figure(facts: Sequence[Fact]) -> Figure:
         if f.kind == "overall_rating":
             seen.setdefault((f.subject or f.document, f.year, f.value), f)
     rows = sorted(seen.values(), key=lambda f: (f.subject or "", f.year or 0))
-    fig = Figure(figsize=(7, max(2.0, 0.6 * len(rows) + 1)))
+    fig = Figure(figsize=(7, max(2.5, 0.8 * len(rows) + 1.2)))
     ax = fig.add_subplot()
     if not rows:
         ax.text(0.5, 0.5, "No overall ratings in the index", ha="center", va="center")
         ax.set_axis_off()
         return fig
-    colours = {4: "#15803d", 3: "#65a30d", 2: "#f59e0b", 1: "#dc2626"}
-    labels = [f"{f.subject or f.document} ({f.year or 'year unknown'})" for f in rows]
-    ranks = [_RANK.get(f.value.lower(), 0) for f in rows]
+    colours = {4: "#4ade80", 3: "#a3e635", 2: "#fbbf24", 1: "#f87171"}
+    labels = [textwrap.fill(f"{f.subject or f.document} ({f.year or 'year unknown'})", 26) for f in rows]
+    ranks = [grade_rank(f.value, f.scale) for f in rows]
     ax.barh(range(len(rows)), ranks, color=[colours.get(r, "#9ca3af") for r in ranks])
     for i, f in enumerate(rows):
         note = " (disputed)" if f.conflicts_with else ""
-        ax.text(0.05, i, f"{f.value}{note}", va="center", color="white", fontweight="bold")
+        ax.text(0.08, i, f"{f.value}{note}", va="center", color="black", fontweight="bold")
     ax.set_yticks(range(len(rows)), labels)
     ax.set_xlim(0, 4)
-    ax.set_xticks([1, 2, 3, 4], ["lowest", "", "", "top grade"])
+    ax.set_xticks([1, 2, 3, 4], ["4th", "3rd", "2nd", "top"])
+    ax.set_xlabel("grade on its inspection scale")
     ax.invert_yaxis()
-    ax.set_title("Overall inspection ratings by service and year")
+    ax.set_title("Overall ratings by service and year", fontsize=11)
     fig.tight_layout()
     return fig
 

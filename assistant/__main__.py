@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import asdict
@@ -65,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     go_offline()
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `assistant ask ... | head` ends quietly
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -224,7 +227,9 @@ def _eval(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untyped
 
 
 def _bench(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untyped-def]
-    raise ConfigError("bench is not available yet")
+    from assistant.bench import main as bench_main
+
+    return bench_main(args, settings)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from assistant.facts import answer_from_facts, flag_conflicts
 from assistant.llm import llm_answer, make_llm
 from assistant.retrieve import Retriever, terms
 from assistant.scope import Scope, bodies_in, places_in, scope_of
+from assistant.snapshot import load_snapshot
 from assistant.store import open_store
 from assistant.types import Answer, Citation, Fact, Filters, Paragraph, Passage, Turn
 
@@ -45,7 +46,8 @@ class Assistant:
 
     # ---- loading -----------------------------------------------------------------------------------------
     def _load(self) -> None:
-        store = open_store(self.settings, create=False)
+        # A current snapshot of an embedded index answers without importing Chroma (cold start); else Chroma.
+        store = load_snapshot(self.settings) or open_store(self.settings, create=False)
         embedder = self._embedder or query_embedder(self.settings.model, self.settings.cache_dir)
         retriever = Retriever(store, embedder)
         if not retriever.documents:

@@ -31,8 +31,6 @@ from assistant.fact_questions import (
     named_places,
     names_unknown_entity,
     normalise,
-    stem,
-    tokens,
     unexplained,
 )
 from assistant.types import Answer, Citation, Fact

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from assistant.embedding import Embedder
+from assistant.snapshot import SnapshotReader
 from assistant.store import DocRecord, Store, StoredChunk
 from assistant.types import Filters, Passage
 
@@ -122,7 +123,7 @@ class Hit:
 class Retriever:
     """A snapshot of the index for searching: the committed chunks, their BM25 index and the dense store."""
 
-    def __init__(self, store: Store, embedder: Embedder) -> None:
+    def __init__(self, store: Store | SnapshotReader, embedder: Embedder) -> None:
         import bm25s
 
         self.store = store

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -22,6 +23,7 @@ from urllib.parse import urlparse
 from assistant.config import Settings
 from assistant.errors import IndexMissing, StoreError
 from assistant.offline import go_offline
+from assistant.snapshot import write_snapshot, write_state
 from assistant.types import Chunk, DocumentMeta, Fact, Paragraph
 
 _PAGE = 2000  # records per Chroma get() page
@@ -118,6 +120,7 @@ class Store:
         self, record: DocRecord, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]], chunk_meta: dict[str, Any]
     ) -> None:
         """Write a document's chunks, then its record (the commit), then drop its chunks of older versions."""
+        self._touch()
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
@@ -157,6 +160,7 @@ class Store:
 
     def remove_document(self, doc_id: str) -> None:
         """Drop a document: its record first (so it disappears at once), then its chunks."""
+        self._touch()
         self._docs.delete(ids=[doc_id])
         self._chunks.delete(where={"doc_id": doc_id})
 
@@ -168,9 +172,36 @@ class Store:
             for rid, meta in self._iter_get(self._chunks, include=["metadatas"])
             if committed.get(str(meta.get("doc_id"))) != meta.get("content_hash")
         ]
+        if orphans:
+            self._touch()
         for i in range(0, len(orphans), _PAGE):
             self._chunks.delete(ids=orphans[i : i + _PAGE])
         return len(orphans)
+
+    def _touch(self) -> None:
+        """Invalidate the read snapshot before any write (see assistant/snapshot.py)."""
+        if not self.settings.chroma_url:
+            write_state(self.settings, uuid.uuid4().hex)
+
+    def write_snapshot(self) -> None:
+        """Write the committed chunks and their vectors for fast start-up (embedded index only)."""
+        if self.settings.chroma_url:
+            return
+        committed = self.documents()
+        hashes = {d.doc_id: d.content_hash for d in committed.values()}
+        chunks, vectors = [], []
+        for rid, meta, text, vec in self._iter_get(self._chunks, include=["metadatas", "documents", "embeddings"]):
+            if hashes.get(str(meta.get("doc_id"))) == meta.get("content_hash"):
+                chunks.append({"id": rid, "meta": {k: v for k, v in meta.items() if not k.startswith("_")}, "text": text})
+                vectors.append(vec)
+        token = uuid.uuid4().hex
+        payload = {
+            "fingerprint": self.settings.fingerprint,
+            "documents": [json.loads(_record_to_json(r)) for r in committed.values()],
+            "chunks": chunks,
+        }
+        write_snapshot(self.settings, token, payload, vectors)
+        write_state(self.settings, token)
 
     # ---- chunks ----------------------------------------------------------------------------------------------
     def chunk_count(self) -> int:
@@ -181,7 +212,7 @@ class Store:
         committed = {d.doc_id: d.content_hash for d in self.documents().values()}
         for rid, meta, text in self._iter_get(self._chunks, include=["metadatas", "documents"], where=where):
             if committed.get(str(meta.get("doc_id"))) == meta.get("content_hash"):
-                yield _stored_chunk(rid, meta, text)
+                yield stored_chunk(rid, meta, text)
 
     def query(
         self, vector: Sequence[float], k: int, where: dict[str, Any] | None = None
@@ -200,7 +231,7 @@ class Store:
         for rid, meta, text, dist in zip(
             res["ids"][0], res["metadatas"][0], res["documents"][0], res["distances"][0], strict=True
         ):
-            out.append((_stored_chunk(rid, meta, text), 1.0 - float(dist)))
+            out.append((stored_chunk(rid, meta, text), 1.0 - float(dist)))
         return out
 
     def _iter_get(self, collection, include: list[str], where: dict[str, Any] | None = None):  # type: ignore[no-untyped-def]
@@ -237,7 +268,7 @@ def _missing(settings: Settings) -> IndexMissing:
     )
 
 
-def _stored_chunk(rid: str, meta: dict[str, Any], text: str) -> StoredChunk:
+def stored_chunk(rid: str, meta: dict[str, Any], text: str) -> StoredChunk:
     page = _none(meta.get("page"))
     paragraph = Paragraph(
         doc_id=str(meta["doc_id"]),
@@ -265,7 +296,10 @@ def _record_to_json(record: DocRecord) -> str:
 
 
 def _record_from_json(payload: str) -> DocRecord:
-    data = json.loads(payload)
+    return record_from_dict(json.loads(payload))
+
+
+def record_from_dict(data: dict[str, Any]) -> DocRecord:
     facts = tuple(
         Fact(**{**f, "extra": tuple(tuple(x) for x in f.get("extra", ())),
                 "conflicts_with": tuple(f.get("conflicts_with", ()))})

@@ -15,6 +15,7 @@ from pathlib import Path
 from assistant.config import Settings
 from assistant.embedding import Embedder, SentenceTransformerEmbedder, export_onnx
 from assistant.errors import AssistantError, UnreadableFile
+from assistant.snapshot import load_snapshot
 from assistant.store import DocRecord, Store, open_store
 from assistant.types import Chunk, Document, DocumentMeta, Fact, FailedFile, IngestReport, Paragraph
 from ingest.chunks import make_chunks
@@ -99,9 +100,24 @@ def ingest(
     """Ingest ``paths`` into the index of ``settings``; one bad file is reported, never fatal to the batch."""
     started = time.perf_counter()
     files, failed = discover(paths)
-    store = open_store(settings, create=True)
-    store.collect_orphans()
-    existing = store.documents()
+    # A current snapshot means nothing was written since the last complete ingest (no orphans to collect), and it
+    # knows every committed document: an unchanged corpus is then checked without opening Chroma at all.
+    snapshot = load_snapshot(settings)
+    store: Store | None = None
+    orphans = 0
+    if snapshot is None:
+        store = open_store(settings, create=True)
+        orphans = store.collect_orphans()
+        existing = store.documents()
+    else:
+        existing = snapshot.documents()
+
+    def writer() -> Store:
+        nonlocal store
+        if store is None:
+            store = open_store(settings, create=True)
+        return store
+
     by_path = {rec.abs_path: rec for rec in existing.values()}
     manifests: dict[Path, dict[str, DocumentMeta]] = {}
     embedder = embedder or SentenceTransformerEmbedder(settings.model, settings.batch_size)
@@ -120,7 +136,7 @@ def ingest(
         at = 0
         for prep in pending:
             n = len(prep.chunks)
-            _commit(store, prep, vectors[at : at + n])
+            _commit(writer(), prep, vectors[at : at + n])
             at += n
             counts["documents"] += 1
             counts["paragraphs"] += len(prep.paragraphs)
@@ -161,11 +177,14 @@ def ingest(
 
     pruned = 0
     if prune:
-        for rec in store.documents().values():
+        current = writer().documents() if store is not None else existing
+        for rec in current.values():
             if rec.abs_path not in seen_paths:
-                store.remove_document(rec.doc_id)
+                writer().remove_document(rec.doc_id)
                 pruned += 1
     bar(None)
+    if store is not None and (counts["documents"] or pruned or orphans or snapshot is None):
+        store.write_snapshot()  # lets `ask` start without importing Chroma
     if isinstance(embedder, SentenceTransformerEmbedder):
         export_onnx(settings.model, settings.cache_dir)  # once per model: asking then needs no torch
     return IngestReport(

@@ -172,3 +172,25 @@ def test_cli_ingest_json_summary_and_exit_codes(tmp_path) -> None:
     assert [Path(f["path"]).name for f in summary["failed"]] == ["b.txt"]
     usage = subprocess.run([sys.executable, "-m", "assistant", "ingest"], capture_output=True, text=True, cwd=ROOT)
     assert usage.returncode == 2
+
+
+def test_snapshot_serves_reads_only_while_nothing_was_written(settings, fake_embedder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.snapshot import load_snapshot
+
+    corpus = _copy_corpus(tmp_path / "corpus")
+    ingest([corpus], settings, embedder=fake_embedder)
+    snap = load_snapshot(settings)
+    assert snap is not None
+    store = open_store(settings)
+    # the snapshot holds exactly the committed chunks, and its exact search agrees with Chroma's
+    assert sorted(c.chunk_id for c in snap.iter_chunks()) == sorted(c.chunk_id for c in store.iter_chunks())
+    vector = fake_embedder.embed(["recommendations to the Metropolitan Police about Outcome 22"])[0]
+    assert [c.chunk_id for c, _ in snap.query(vector, 5)] == [c.chunk_id for c, _ in store.query(vector, 5)]
+    # a write (here: a changed file) invalidates it before touching Chroma, and the next ingest renews it
+    path = corpus / f"{BEXLEY}.txt"
+    path.write_text(path.read_text() + "\n\nA closing paragraph about Zanzibar.\n")
+    store._touch()
+    assert load_snapshot(settings) is None
+    ingest([corpus], settings, embedder=fake_embedder)
+    fresh = load_snapshot(settings)
+    assert fresh is not None and any("Zanzibar" in c.text for c in fresh.iter_chunks())

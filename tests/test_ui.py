@@ -8,8 +8,6 @@ import json
 import os
 import shutil
 import socket
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -20,7 +18,7 @@ import pytest
 
 from assistant.briefing import briefing_docx, briefing_markdown
 from assistant.types import Answer, Citation, Turn
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS
 
 BEXLEY = "How did inspectors rate Bexley?"
 FOLLOW_UP = "And how many recommendations were there?"
@@ -199,14 +197,15 @@ def test_feedback_goes_next_to_the_index_unless_configured(monkeypatch, tmp_path
     assert ui.feedback_path(settings) == tmp_path / "elsewhere.jsonl"
 
 
-def test_missing_index_is_a_clear_message_not_a_traceback(tmp_path: Path) -> None:
-    env = {**os.environ, "ASSISTANT_INDEX": str(tmp_path / "no-index"), "GRADIO_SERVER_PORT": str(free_port())}
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "ui.py")], env=env, capture_output=True, text=True, timeout=120, cwd=tmp_path
-    )
-    assert done.returncode == 2
-    assert "make run" in done.stderr and "python -m assistant ingest corpus" in done.stderr
-    assert "Traceback" not in done.stderr
+def test_missing_index_is_a_clear_message_not_a_traceback(monkeypatch, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import ui
+
+    monkeypatch.setenv("ASSISTANT_INDEX", str(tmp_path / "no-index"))
+    monkeypatch.setattr(ui, "launch", lambda *a, **k: pytest.fail("must not serve without an index"))
+    assert ui.main() == 2
+    err = capsys.readouterr().err
+    assert "make run" in err and "python -m assistant ingest corpus" in err
+    assert "Traceback" not in err
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -309,3 +308,22 @@ def test_briefing_of_nothing_says_so(tmp_path: Path) -> None:
     doc = WordDocument(str(briefing_docx([], date(2024, 1, 2), tmp_path / "e.docx")))
     assert any("No answered questions" in p.text for p in doc.paragraphs)
     assert not any(p.text == "Notes" for p in doc.paragraphs)
+
+
+def test_ratings_chart_ranks_each_grade_on_its_own_scale() -> None:
+    import ui
+    from assistant.types import Fact
+
+    def rating(subject: str, value: str, scale: str, year: int) -> Fact:
+        return Fact(subject, "overall_rating", value, "d", "s", 1, value, scale=scale, year=year)
+
+    facts = [
+        rating("A YJS", "Good", "hmip_youth_2018", 2024),
+        rating("B YOS", "good", "hmip_joint_legacy", 2015),
+        rating("C YJS", "Inadequate", "hmip_youth_2018", 2019),
+        Fact("A YJS", "score", "27/36", "d", "s", 2, "27/36", year=2024),
+    ]
+    ax = ui.ratings_figure(facts).axes[0]
+    widths = [bar.get_width() for bar in ax.patches]
+    assert widths == [3, 4, 1]  # Good is second of four on the 2018 scale, "good" top of the legacy one
+    assert [t.get_text() for t in ax.texts] == ["Good", "good", "Inadequate"]
