@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.retrieve import _TOKEN as _WORD
@@ -140,6 +140,15 @@ def sentences(text: str) -> list[str]:
     return [s for s in parts if len(s) > 2 and s in text] or [text.strip()]
 
 
+def _span(text: str, first: str, second: str) -> str | None:
+    """The verbatim text from ``first`` to the end of ``second`` when they are adjacent in ``text``."""
+    i = text.find(first)
+    j = text.find(second, i + len(first)) if i >= 0 else -1
+    if i < 0 or j < 0 or text[i + len(first) : j].strip():
+        return None
+    return text[i : j + len(second)]
+
+
 def render_row(row: str, header: str | None) -> str:
     """A table row as a reader would say it: "Lead: Maleeka Dachi; When: Mar-25" (cells verbatim)."""
     cells = [c.strip() for c in row.split("\t")]
@@ -163,7 +172,7 @@ def compose(
     passages: Sequence[Passage],
     idf: Callable[[str], float],
     scope_terms: Sequence[str] = (),
-    must_mention: Sequence[str] = (),
+    must_mention: Mapping[str, Sequence[str]] | None = None,
     max_statements: int = 3,
     threshold: float = 0.5,
     lower_vocab: frozenset[str] = frozenset(),
@@ -176,7 +185,8 @@ def compose(
         passages: retrieved paragraphs, best first, already restricted to the question's scope.
         idf: inverse document frequency of a stemmed term in the index (rare words weigh more).
         scope_terms: stemmed words naming the scope (places, years): satisfied by the document, not the sentence.
-        must_mention: words one of which a chosen sentence must contain (a place no document is about).
+        must_mention: per document, words one of which a chosen sentence must contain (a place the document is
+            not about, a year it only mentions in passing).
         max_statements: the most sentences an answer quotes.
         threshold: the share of the question's key terms (by idf) a sentence and its headings must cover.
         lower_vocab: words the documents write in lower case (tells names from ordinary capitalised words).
@@ -189,10 +199,15 @@ def compose(
         p = passage.paragraph
         lead = lead_in(passage)
         around = " ".join(x for x in (p.section, p.context, passage.meta.title, lead.paragraph.text if lead else None) if x)
-        for quote in sentences(p.text):
+        spans = sentences(p.text)
+        # A statement and the sentence that completes it ("... financial considerations ... These will be reviewed
+        # in Dec 17.") are also tried together, as one verbatim span.
+        pairs = [_span(p.text, a, b) for a, b in zip(spans, spans[1:])]
+        for quote in [*spans, *(x for x in pairs if x)]:
             if quote not in p.text:
                 continue
-            if must_mention and not any(m.lower() in quote.lower() for m in must_mention):
+            needed = (must_mention or {}).get(p.doc_id)
+            if needed and not any(m.lower() in quote.lower() for m in needed):
                 continue
             # A question with no content words at all ("and?") is answered by the best passage only.
             coverage = keys.coverage(quote, around) if keys.total > 0 else float(rank == 0)

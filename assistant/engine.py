@@ -69,6 +69,11 @@ class Assistant:
             lower.update(w for w in re.findall(r"\b[a-z][a-z'-]+\b", text))
         self._lower_vocab = frozenset(lower)
         self._facts = flag_conflicts([f for rec in retriever.documents.values() for f in rec.facts])
+        # The years a document is about: its own date and the inspections its facts describe.
+        self._doc_years = {
+            doc_id: {y for y in (rec.meta.year, *(f.year for f in rec.facts)) if y is not None}
+            for doc_id, rec in retriever.documents.items()
+        }
         self._retriever = retriever
 
     def refresh(self) -> None:
@@ -108,7 +113,9 @@ class Assistant:
             return refusal(question, reason)
         facts = [f for f in self._facts if f.document in docs]
         titles = {d: (self.retriever.documents[d].meta.title or d) for d in docs}
-        from_facts = answer_from_facts(question, facts, titles) if facts and not must_mention else None
+        # Facts are about the services documents are about; a place only mentioned in passing has none.
+        about_place = not scope.places or any(self._doc_places[d] & set(scope.places) for d in docs)
+        from_facts = answer_from_facts(question, facts, titles) if facts and about_place else None
         scope_terms = terms(" ".join([*scope.places, *map(str, scope.years)]))
         if from_facts is not None and self._verified(from_facts):
             # Defence in depth: a facts answer must be about what was asked, not just share a keyword with it.
@@ -137,14 +144,23 @@ class Assistant:
         if self._llm is None:
             return answer
         if must_mention:
-            passages = [p for p in passages if any(m.lower() in p.paragraph.text.lower() for m in must_mention)]
+            passages = [
+                p
+                for p in passages
+                if not must_mention.get(p.paragraph.doc_id)
+                or any(m.lower() in p.paragraph.text.lower() for m in must_mention[p.paragraph.doc_id])
+            ]
         # The model's statements are checked in code; the verified extractive answer is the fallback.
         return llm_answer(question, passages, self._llm, answer)
 
-    def _scope_docs(self, scope: Scope, allowed: set[str]) -> tuple[set[str], list[str], str | None]:
-        """Documents the question may be answered from; or a reason to refuse (a place/year/body none covers)."""
+    def _scope_docs(self, scope: Scope, allowed: set[str]) -> tuple[set[str], dict[str, list[str]], str | None]:
+        """Documents the question may be answered from, words each must quote, or a reason to refuse.
+
+        A place or year no document covers is a refusal. A place no document is *about* but some mention (an
+        address), or a year a document only recalls in passing, must then appear in the quoted sentence.
+        """
         docs = set(allowed)
-        must_mention: list[str] = []
+        must_mention: dict[str, list[str]] = {}
         if not docs:
             return docs, must_mention, "No documents are available with the current filters."
         if scope.places:
@@ -160,21 +176,21 @@ class Assistant:
                         + (f" (they cover {', '.join(covered)})." if covered else ".")
                     )
                 docs = mentioning
-                must_mention = list(scope.places)
+                must_mention = {d: list(scope.places) for d in docs}
         if scope.years:
             dated = {
                 d
                 for d in docs
-                if self.retriever.documents[d].meta.year in scope.years
-                or any(str(y) in self._doc_text[d] for y in scope.years)
+                if self._doc_years[d] & set(scope.years) or any(str(y) in self._doc_text[d] for y in scope.years)
             }
             if not dated:
                 years = ", ".join(map(str, scope.years))
                 return docs, must_mention, f"None of the documents covers {years} for this question."
             docs = dated
-            if not any(self.retriever.documents[d].meta.year in scope.years for d in docs):
-                # Only mentioned in passing (a 2024 paper recalling 2016): the answer must name the year.
-                must_mention = [*must_mention, *map(str, scope.years)]
+            for d in docs:
+                if not self._doc_years[d] & set(scope.years):
+                    # Only mentioned in passing (a 2024 paper recalling 2016): the quote must name the year.
+                    must_mention[d] = [*must_mention.get(d, []), *map(str, scope.years)]
         if scope.bodies:
             named = {
                 d

@@ -479,13 +479,11 @@ class _Writer:
             if best[0][0] == best[-1][0]:
                 lines.append("They scored the same.")
             else:
-                two = len(best) == 2
-                if re.search(r"\blow|\bworse|\bworst|\bleast", self.q):
-                    low = best[-1][1]
-                    lines.append(f"{_who(low)} scored {'lower' if two else 'lowest'} {self.mark(low)}.")
-                else:
-                    top = best[0][1]
-                    lines.append(f"{_who(top)} scored {'higher' if two else 'highest'} {self.mark(top)}.")
+                # Answer in the question's own word: "which scored lowest" -> "... scored lowest".
+                asked = re.search(r"\b(highest|lowest|higher|lower|best|worst|better|worse)\b", self.q)
+                word = asked.group(1) if asked else ("higher" if len(best) == 2 else "highest")
+                pick = best[-1][1] if word in ("lowest", "lower", "worst", "worse") else best[0][1]
+                lines.append(f"{_who(pick)} scored {word} {self.mark(pick)}.")
             if len({f.year for _, f in best}) > 1:
                 lines.append("The inspections were in different years.")
         return lines
@@ -546,7 +544,7 @@ class _Writer:
         """Recommendations addressed to ``party`` (or naming it) whose text covers most words of ``act``."""
         places = {w for f in facts for w in content_words(place_of(f.subject))}
         party_words = content_words(party) - places  # "the Bexley board" is about the board, not Bexley
-        act_words = content_words(act, ("do", "about", "use"))
+        act_words = content_words(act, ("do", "about", "use", "ensure", "after", "following"))  # framing, not content
         hits = []
         for f in facts:
             text = content_words(_plain(f.value))

@@ -45,7 +45,7 @@ COUNT_WORDS = frozenset(
 RECOMMENDATION_WORDS = frozenset(
     """recommendation recommendations recommend recommended recommending asked ask told tell urged called call
     required require should must number no first second third fourth fifth sixth seventh eighth ninth tenth one
-    two three four five six seven eight nine ten do addressed aimed directed made given""".split()
+    two three four five six seven eight nine ten do addressed aimed directed made given ensure after following""".split()
 )
 ACTION_WORDS = frozenset(
     """action actions plan plans improvement priority priorities lead leads led leading responsible

@@ -234,6 +234,9 @@ def _check_file(path: Path, settings: Settings) -> None:
         raise UnreadableFile(str(path), f"cannot open ({exc.strerror or exc}): check the path and permissions") from None
     if not path.is_file():
         raise UnreadableFile(str(path), "not a regular file")
+    if st.st_size == 0:
+        # Said here for every format: a PDF reader would otherwise call an empty download "not a PDF".
+        raise UnreadableFile(str(path), "file is empty (0 bytes): re-download or re-export it, then ingest again")
     limit = settings.max_file_mb * 1024 * 1024
     if st.st_size > limit:
         raise UnreadableFile(

@@ -111,7 +111,7 @@ def test_hostile_batch_through_the_cli_exits_1_with_every_reason(hostile: Path, 
     cmd = [
         sys.executable, "-c",
         "import sys; sys.path.insert(0, '.'); from tests.conftest import FakeEmbedder; import ingest.pipeline as p;"
-        "p.SentenceTransformerEmbedder = lambda *a, **k: FakeEmbedder();"
+        "real = p.ingest; p.ingest = lambda paths, s, **k: real(paths, s, embedder=FakeEmbedder(), **k);"
         "from assistant.__main__ import main; sys.exit(main(sys.argv[1:]))",
         "ingest", str(hostile), "--index", str(tmp_path / "ix"), "--json",
     ]
