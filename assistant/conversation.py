@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from assistant.retrieve import terms
 from assistant.scope import Scope, scope_of
 from assistant.types import Turn
 
@@ -57,6 +58,9 @@ def resolve(question: str, history: Sequence[Turn]) -> str:
             return swapped
     if own.places or not is_follow_up(question):
         return question
+    if not terms(question):
+        # Nothing of its own to ask ("Why was that?"): it is about the previous question's subject.
+        return f"{question.rstrip(' ?')} ({last_text.rstrip(' ?')})?"
     inherited = list(last_scope.places)
     if not own.years:
         inherited += [str(y) for y in last_scope.years]

@@ -25,6 +25,9 @@ from ingest.paragraphs import split_paragraphs
 from ingest.readers import read_file
 
 MANIFEST = "manifest.yaml"
+# Part of every document's content hash: bump it when reading, splitting or fact extraction changes, so that
+# the next ingest redoes every document (an unchanged file is otherwise skipped).
+INGEST_VERSION = "2"
 _SKIP_NAMES = {MANIFEST, "manifest.yml"}
 _FLUSH_CHUNKS = 256  # embed in batches this big (across documents) for throughput
 
@@ -153,7 +156,7 @@ def ingest(
             abs_path = str(path.resolve())
             seen_paths.add(abs_path)
             _check_file(path, settings)
-            digest = file_hash(path, json.dumps(asdict(entry), sort_keys=True) if entry else "")
+            digest = file_hash(path, INGEST_VERSION + (json.dumps(asdict(entry), sort_keys=True) if entry else ""))
             old = by_path.get(abs_path)
             if old is not None and old.content_hash == digest:
                 counts["skipped"] += 1
