@@ -31,12 +31,14 @@ go_offline()
 import gradio as gr  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from assistant.api import answer_json  # noqa: E402
 from assistant.briefing import briefing_docx, briefing_markdown, long_date, where  # noqa: E402
 from assistant.config import Settings, load_settings  # noqa: E402
 from assistant.engine import Assistant  # noqa: E402
 from assistant.errors import AssistantError, IndexMissing  # noqa: E402
 from assistant.facts import SCALES, facts_table  # noqa: E402
 from assistant.types import Answer, Citation, Fact, Filters, Paragraph, Turn  # noqa: E402
+from assistant.users import load_users, normalise_role, users_file, verify  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent
 EVAL_SETS = ROOT / "evals" / "sets"
@@ -91,11 +93,13 @@ def sentences(text: str) -> list[str]:
     return [p for p in re.split(r"(?<=[.!?])\s+(?=\S)", text) if p] or [text]
 
 
-def render_answer(text: str, refused: bool) -> str:
-    """Chat Markdown for an answer; a refusal is a distinct notice."""
+def render_answer(text: str, refused: bool, exempt: bool = False) -> str:
+    """Chat Markdown for an answer; a refusal is a distinct notice, an answer from Part 2 text is marked."""
     body = escape_markdown(text)
     if refused:
         return f"**Not in the documents.**\n\n> {body}"
+    if exempt:
+        return f"**PART 2 (exempt): quotes papers not for publication.**\n\n{body}"
     return body
 
 
@@ -161,24 +165,6 @@ def render_context(
     return "\n".join(rows)
 
 
-def answer_json(answer: Answer) -> dict[str, Any]:
-    """The JSON contract of one answer, as the CLI's ``ask --json`` prints it (plus each citation's date)."""
-    return {
-        "question": answer.question,
-        "answer": answer.text,
-        "refused": answer.refused,
-        "resolved_question": answer.resolved_question,
-        "citations": [
-            {
-                "marker": c.marker, "source": c.source, "document": c.document, "title": c.title,
-                "section": c.section, "label": c.label, "paragraph": c.paragraph, "page": c.page,
-                "quote": c.quote, "date": c.date,
-            }
-            for c in answer.citations
-        ],
-    }
-
-
 def earlier_questions(session_json: str | None) -> list[str]:
     """Earlier questions from an API session: a JSON list of strings or of objects with a ``question``."""
     if not session_json or not session_json.strip():
@@ -197,12 +183,20 @@ def earlier_questions(session_json: str | None) -> list[str]:
     return out
 
 
-def replay(assistant: Assistant, questions: Sequence[str]) -> list[Turn]:
+def replay(assistant: Assistant, questions: Sequence[str], role: str = "public") -> list[Turn]:
     """Rebuild a conversation by asking its questions again in order (follow-ups resolve as they did)."""
     turns: list[Turn] = []
     for q in questions:
-        turns.append(Turn(q, assistant.ask(q, tuple(turns))))
+        turns.append(Turn(q, assistant.ask(q, tuple(turns), role=role)))
     return turns
+
+
+def role_of(request: gr.Request | None) -> str:
+    """The signed-in user's role from the users file; no sign-in (or an unknown user) means public."""
+    name = getattr(request, "username", None) if request is not None else None
+    if not name:
+        return "public"
+    return normalise_role(load_users().get(name, {}).get("role"))
 
 
 def write_briefing(turns: Sequence[Turn], as_at: date, folder: Path | None = None) -> list[str]:
@@ -304,7 +298,10 @@ def eval_sets() -> list[str]:
 def build_app(assistant: Assistant) -> gr.Blocks:
     """The Blocks app around an open Assistant (tests build it over a temporary index)."""
     records = assistant.retriever.documents
-    doc_choices = sorted(((r.meta.title or d), d) for d, r in records.items())
+    def doc_choices(role: str) -> list[tuple[str, str]]:
+        allowed = assistant.retriever.allowed(None, None, role)
+        return sorted(((r.meta.title or d), d) for d, r in assistant.retriever.documents.items() if d in allowed)
+
     bodies = sorted({r.meta.body for r in records.values() if r.meta.body})
     kinds = sorted({r.meta.kind for r in records.values() if r.meta.kind})
     years = sorted({str(r.meta.year) for r in records.values() if r.meta.year}, reverse=True)
@@ -314,8 +311,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         rec = assistant.retriever.documents.get(doc_id)
         return (rec.meta.title if rec and rec.meta.title else None) or doc_id
 
-    def show_source(document: str, paragraph: int, quote: str | None) -> str:
-        items = assistant.context(document, paragraph, radius=3)
+    def show_source(document: str, paragraph: int, quote: str | None, role: str) -> str:
+        items = assistant.context(document, paragraph, radius=3, role=role)
         rec = assistant.retriever.documents.get(document)
         meta = " \u00b7 ".join(
             x for x in ((rec.meta.body, _month_text(rec.meta.date), rec.source) if rec else ()) if x
@@ -331,6 +328,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         body: list[str],
         kind: list[str],
         year: list[str],
+        request: gr.Request,
     ) -> Iterator[tuple[Any, ...]]:
         question = (question or "").strip()
         if not question:
@@ -344,15 +342,16 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         has_filters = any((filters.documents, filters.bodies, filters.kinds, filters.years))
         messages = [*messages, {"role": "user", "content": escape_markdown(question)}]
         yield [*messages, {"role": "assistant", "content": "\u2026"}], session, "", gr.skip()
-        answer = assistant.ask(question, session.turns, filters if has_filters else None)
+        answer = assistant.ask(question, session.turns, filters if has_filters else None, role=role_of(request))
         turn_no = len(session.turns)
         refs = [*session.messages, MessageRef(turn_no)]
         if not answer.refused:
             shown = ""
             for piece in sentences(answer.text):
                 shown += piece if not shown else " " + piece
-                yield [*messages, {"role": "assistant", "content": render_answer(shown, False)}], session, "", gr.skip()
-        messages = [*messages, {"role": "assistant", "content": render_answer(answer.text, answer.refused)}]
+                yield [*messages, {"role": "assistant", "content": render_answer(shown, False, answer.classification == "part2")}], session, "", gr.skip()
+        exempt = answer.classification == "part2"
+        messages = [*messages, {"role": "assistant", "content": render_answer(answer.text, answer.refused, exempt)}]
         refs.append(MessageRef(turn_no))
         for c in answer.citations:
             messages.append({"role": "assistant", "content": render_source(c)})
@@ -364,7 +363,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
     def clear() -> tuple[Any, ...]:
         return [], Session(), gr.update(choices=[], value=[]), ""
 
-    def open_message(session: Session, evt: gr.SelectData) -> Any:
+    def open_message(session: Session, evt: gr.SelectData, request: gr.Request) -> Any:
         index = evt.index if isinstance(evt.index, int) else evt.index[0]
         if not 0 <= index < len(session.messages):
             return gr.skip()
@@ -372,7 +371,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         if ref.citation is None:
             return gr.skip()
         c = ref.citation
-        return show_source(c.document, c.paragraph, c.quote)
+        return show_source(c.document, c.paragraph, c.quote, role_of(request))
 
     def on_like(session: Session, comment: str, evt: gr.LikeData) -> tuple[Any, ...]:
         index = evt.index if isinstance(evt.index, int) else evt.index[0]
@@ -394,47 +393,50 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         return write_briefing(turns, parse_date(as_at_text))
 
     # ---- API endpoints (stable names) ----------------------------------------------------------------------
-    def api_ask(question: str, session: str = "[]") -> dict[str, Any]:
+    def api_ask(question: str, session: str = "[]", request: gr.Request = None) -> dict[str, Any]:  # type: ignore[assignment]
         """Answer a question; `session` is a JSON list of the earlier questions of the conversation."""
         assistant.refresh()
-        turns = replay(assistant, earlier_questions(session))
-        return answer_json(assistant.ask(question, turns))
+        role = role_of(request)
+        turns = replay(assistant, earlier_questions(session), role)
+        return answer_json(assistant.ask(question, turns, role=role))
 
-    def api_export(session: str, as_at: str) -> list[str]:
+    def api_export(session: str, as_at: str, request: gr.Request) -> list[str]:
         """A briefing note (DOCX, Markdown) answering a JSON list of questions, asked in order."""
-        turns = replay(assistant, earlier_questions(session))
+        turns = replay(assistant, earlier_questions(session), role_of(request))
         if not turns:
             raise gr.Error("Nothing to export: pass a JSON list of questions")
         return write_briefing(turns, parse_date(as_at))
 
-    def api_context(document: str, paragraph: int) -> list[dict[str, Any]]:
+    def api_context(document: str, paragraph: int, request: gr.Request = None) -> list[dict[str, Any]]:  # type: ignore[assignment]
         """The paragraphs around paragraph `paragraph` (1-based ordinal) of `document`."""
         return [
             {
                 "document": p.doc_id, "paragraph": p.ordinal, "label": p.label, "section": p.section,
                 "page": p.page, "kind": p.kind, "text": p.text,
             }
-            for p in assistant.context(document, int(paragraph), radius=3)
+            for p in assistant.context(document, int(paragraph), radius=3, role=role_of(request))
         ]
 
-    def api_facts() -> list[dict[str, Any]]:
+    def api_facts(request: gr.Request = None) -> list[dict[str, Any]]:  # type: ignore[assignment]
         """Every extracted fact with its document, paragraph and verbatim quote."""
-        return facts_table(assistant.facts())
+        return facts_table(assistant.facts(role=role_of(request)))
 
     # ---- facts and evaluators ------------------------------------------------------------------------------
-    def facts_frame() -> list[list[Any]]:
-        rows = facts_table(assistant.facts())
+    def facts_frame(role: str) -> list[list[Any]]:
+        rows = facts_table(assistant.facts(role=role))
         return [
             [", ".join(map(str, r[c])) if isinstance(r.get(c), list) else r.get(c) for c in FACT_COLUMNS] for r in rows
         ]
 
-    def open_fact(evt: gr.SelectData) -> Any:
+    def open_fact(evt: gr.SelectData, request: gr.Request) -> Any:
         row = evt.row_value
         if not row:
             return gr.skip()
         values = dict(zip(FACT_COLUMNS, row, strict=False))
         try:
-            return show_source(str(values["document"]), int(values["paragraph"]), str(values["quote"]))
+            return show_source(
+                str(values["document"]), int(values["paragraph"]), str(values["quote"]), role_of(request)
+            )
         except (KeyError, TypeError, ValueError):
             return gr.skip()
 
@@ -497,7 +499,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                         )
                         feedback_note = gr.Markdown()
                         with gr.Accordion("Filters", open=False):
-                            f_docs = gr.CheckboxGroup(doc_choices, label="Documents")
+                            f_docs = gr.CheckboxGroup(doc_choices("public"), label="Documents")
                             f_bodies = gr.CheckboxGroup(bodies, label="Bodies")
                             f_kinds = gr.CheckboxGroup(kinds, label="Kinds")
                             f_years = gr.CheckboxGroup(years, label="Years")
@@ -528,10 +530,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     label="Source", elem_id="source-panel",
                 )
 
-        app.load(
-            lambda: (facts_frame(), ratings_figure(assistant.facts())), None, [facts_df, ratings_plot],
-            api_visibility=PRIVATE,
-        )
+        def on_load(request: gr.Request) -> tuple[Any, ...]:
+            role = role_of(request)  # what this user may see: facts, chart and the documents to filter by
+            return facts_frame(role), ratings_figure(assistant.facts(role=role)), gr.update(choices=doc_choices(role))
+
+        app.load(on_load, None, [facts_df, ratings_plot, f_docs], api_visibility=PRIVATE)
         filters_in = [f_docs, f_bodies, f_kinds, f_years]
         question.submit(
             respond, [question, chatbot, session, *filters_in], [chatbot, session, question, pick],
@@ -559,8 +562,15 @@ def build_app(assistant: Assistant) -> gr.Blocks:
 
 
 def launch(app: gr.Blocks, **kwargs: Any) -> Any:
-    """Start serving ``app`` with the UI's CSS (tests pass a port and prevent_thread_lock)."""
+    """Start serving ``app`` with the UI's CSS (tests pass a port and prevent_thread_lock).
+
+    With a users file (``ASSISTANT_USERS``, default ``users.json``) everyone signs in and gets their role; without
+    one there is no sign-in and everyone is ``public`` (Part 1 documents only).
+    """
     kwargs.setdefault("server_name", os.environ.get("GRADIO_SERVER_NAME") or "127.0.0.1")
+    if "auth" not in kwargs and users_file().exists():
+        kwargs["auth"] = lambda username, password: verify(username, password) is not None
+        kwargs.setdefault("auth_message", "Sign in to see exempt (Part 2) papers your role allows.")
     return app.launch(css=CSS, **kwargs)
 
 

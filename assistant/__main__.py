@@ -114,30 +114,6 @@ def _ingest(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untyp
     return 1 if report.failed else 0
 
 
-def answer_json(answer) -> dict:  # type: ignore[no-untyped-def]
-    """The JSON contract of one answer (unknown values are null)."""
-    return {
-        "question": answer.question,
-        "answer": answer.text,
-        "refused": answer.refused,
-        "resolved_question": answer.resolved_question,
-        "citations": [
-            {
-                "marker": c.marker,
-                "source": c.source,
-                "document": c.document,
-                "title": c.title,
-                "section": c.section,
-                "label": c.label,
-                "paragraph": c.paragraph,
-                "page": c.page,
-                "quote": c.quote,
-            }
-            for c in answer.citations
-        ],
-    }
-
-
 def format_answer(answer) -> str:  # type: ignore[no-untyped-def]
     """An answer for a terminal: the text, then its numbered sources with their quotes."""
     lines = [answer.text]
@@ -161,6 +137,7 @@ def format_answer(answer) -> str:  # type: ignore[no-untyped-def]
 
 
 def _ask(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untyped-def]
+    from assistant.api import answer_json
     from assistant.engine import Assistant
 
     if not args.question and not args.jsonl:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from assistant.types import Answer, Fact, Filters, Paragraph, Passage, Turn
 
@@ -30,3 +30,29 @@ class Answerer(Protocol):
     def index_info(self) -> dict[str, str]:
         """Settings that change answers: model, chunking fingerprint, corpus hash (for comparing eval runs)."""
         ...
+
+
+def answer_json(answer: Answer) -> dict[str, Any]:
+    """The JSON contract of one answer (CLI ``ask --json``, the UI's ``/ask``, evaluation results)."""
+    return {
+        "question": answer.question,
+        "answer": answer.text,
+        "refused": answer.refused,
+        "resolved_question": answer.resolved_question,
+        "classification": answer.classification,
+        "citations": [
+            {
+                "marker": c.marker,
+                "source": c.source,
+                "document": c.document,
+                "title": c.title,
+                "section": c.section,
+                "label": c.label,
+                "paragraph": c.paragraph,
+                "page": c.page,
+                "quote": c.quote,
+                "date": c.date,
+            }
+            for c in answer.citations
+        ],
+    }

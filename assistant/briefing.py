@@ -45,6 +45,9 @@ class BriefingItem:
     refused: bool
 
 
+PART2_MARKING = "PART 2 - NOT FOR PUBLICATION: contains exempt information (Local Government Act 1972, Schedule 12A)"
+
+
 @dataclass(frozen=True)
 class Briefing:
     """Everything both renderers need, computed once."""
@@ -54,6 +57,7 @@ class Briefing:
     items: tuple[BriefingItem, ...]
     notes: tuple[Note, ...]
     sources: tuple[Citation, ...]  # the first citation of each document cited, in order of first citation
+    exempt: bool = False  # some answer quotes a Part 2 (exempt) paper: the note is marked not for publication
 
 
 def long_date(day: date) -> str:
@@ -128,7 +132,8 @@ def build_briefing(turns: Sequence[Turn], as_at: date, title: str = TITLE) -> Br
                 runs.append(("", local[c.marker]))
         merged = tuple((text, n) for text, n in runs if text or n is not None)
         items.append(BriefingItem(len(items) + 1, answer.question or turn.question, merged, answer.refused))
-    return Briefing(title, as_at, tuple(items), tuple(notes), tuple(sources.values()))
+    exempt = any(t.answer is not None and t.answer.classification == "part2" for t in turns)
+    return Briefing(title, as_at, tuple(items), tuple(notes), tuple(sources.values()), exempt)
 
 
 def _md_escape(text: str) -> str:
@@ -149,7 +154,8 @@ def briefing_markdown(turns: Sequence[Turn], as_at: date, title: str = TITLE) ->
         Markdown text.
     """
     b = build_briefing(turns, as_at, title)
-    out = [f"# {_md_escape(b.title)}", "", f"*As at {long_date(b.as_at)}*", ""]
+    out = [f"**{PART2_MARKING}**", ""] if b.exempt else []
+    out += [f"# {_md_escape(b.title)}", "", f"*As at {long_date(b.as_at)}*", ""]
     if not b.items:
         out += ["No answered questions to report.", ""]
     for item in b.items:
@@ -190,6 +196,8 @@ def briefing_docx(turns: Sequence[Turn], as_at: date, path: str | Path, title: s
 
     b = build_briefing(turns, as_at, title)
     doc = WordDocument()
+    if b.exempt:
+        doc.add_paragraph().add_run(PART2_MARKING).bold = True
     doc.add_heading(b.title, level=0)
     doc.add_paragraph().add_run(f"As at {long_date(b.as_at)}").italic = True
     if not b.items:

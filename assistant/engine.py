@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import threading
+from dataclasses import replace
 from collections import Counter
 from collections.abc import Sequence
 
@@ -86,12 +87,18 @@ class Assistant:
             return refusal(question, "Ask a question about the documents.")
         resolved = resolve(question, history)
         answer = self._answer(resolved, filters, role)
+        exempt = any(
+            self.retriever.documents[c.document].meta.classification == "part2"
+            for c in answer.citations
+            if c.document in self.retriever.documents
+        )
         return Answer(
             question=question,
             text=answer.text,
             refused=answer.refused,
             citations=answer.citations,
             resolved_question=resolved if resolved != question else None,
+            classification="part2" if exempt else "part1",
         )
 
     def _answer(self, question: str, filters: Filters | None, role: str) -> Answer:
@@ -100,7 +107,7 @@ class Assistant:
         docs, must_mention, reason = self._scope_docs(scope, allowed)
         if reason:
             return refusal(question, reason)
-        facts = [f for f in self._facts if f.document in docs]
+        facts = self._visible_facts(allowed, docs)
         titles = {d: (self.retriever.documents[d].meta.title or d) for d in docs}
         # Facts are about the services documents are about; a place only mentioned in passing has none.
         about_place = not scope.places or any(self._doc_places[d] & set(scope.places) for d in docs)
@@ -225,9 +232,19 @@ class Assistant:
 
     def facts(self, role: str | None = None) -> list[Fact]:
         allowed = self.retriever.allowed(None, None, role or self.settings.role)
-        return [f for f in self._facts if f.document in allowed]
+        return self._visible_facts(allowed, allowed)
 
-    def paragraph(self, document: str, ordinal: int) -> Paragraph | None:
+    def _visible_facts(self, allowed: set[str], docs: set[str]) -> list[Fact]:
+        """Facts of ``docs``; a conflict with a document the reader may not see is not even named."""
+        return [
+            replace(f, conflicts_with=tuple(d for d in f.conflicts_with if d in allowed))
+            for f in self._facts
+            if f.document in docs
+        ]
+
+    def paragraph(self, document: str, ordinal: int, role: str | None = None) -> Paragraph | None:
+        if role is not None and document not in self.retriever.allowed(None, None, role):
+            return None
         for chunk in self.retriever.paragraphs_of(document):
             if chunk.paragraph.ordinal == ordinal:
                 return chunk.paragraph

@@ -15,6 +15,7 @@ from assistant.embedding import Embedder
 from assistant.snapshot import SnapshotReader
 from assistant.store import DocRecord, Store, StoredChunk
 from assistant.types import Filters, Passage
+from assistant.users import can_read_part2
 
 # Reciprocal-rank fusion. Measured on the corpus question set (recall@5 / MRR with scoping): BM25 alone 0.80/0.65,
 # dense alone 0.55/0.44, equal weights k=60 0.71/0.58, BM25 1.0 + dense 0.5 with k=5 0.85/0.67. Lexical evidence is
@@ -191,7 +192,7 @@ class Retriever:
             allowed &= set(doc_ids)
         for doc_id in list(allowed):
             meta = self.documents[doc_id].meta
-            if role == "public" and meta.classification == "part2":
+            if meta.classification == "part2" and not can_read_part2(role):  # unknown roles read Part 1 only
                 allowed.discard(doc_id)
             elif filters and not _passes(filters, doc_id, meta):
                 allowed.discard(doc_id)

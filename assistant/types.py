@@ -135,6 +135,7 @@ class Answer:
     refused: bool
     citations: tuple[Citation, ...] = ()
     resolved_question: str | None = None  # the question after follow-up resolution, when it changed
+    classification: str = "part1"  # "part2" when any cited paragraph comes from an exempt (Part 2) document
 
 
 @dataclass(frozen=True)

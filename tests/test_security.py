@@ -169,7 +169,6 @@ def test_public_facts_table_holds_nothing_from_part2(bot: Assistant) -> None:
     assert all(f.value != "Inadequate" for f in facts if f.subject and "Bexley" in f.subject)
 
 
-@pytest.mark.xfail(strict=True, reason="engine.facts() keeps conflicts_with naming Part 2 documents: filter it by role")
 def test_public_facts_do_not_name_a_contradicting_part2_paper(bot: Assistant) -> None:
     from assistant.facts import facts_table
 
@@ -199,12 +198,7 @@ def test_default_and_empty_role_are_public(bot: Assistant, role: str | None) -> 
     assert not _leaks(_answer_text(answer))
 
 
-UNKNOWN_ROLE = pytest.mark.xfail(
-    strict=True, reason="retrieve.allowed() compares role == 'public'; it should apply users.normalise_role"
-)
-
-
-@pytest.mark.parametrize("role", [pytest.param(r, marks=UNKNOWN_ROLE) for r in ("Public", "PUBLIC", "guest")])
+@pytest.mark.parametrize("role", ["Public", "PUBLIC", "guest"])
 def test_unknown_or_misspelt_roles_fail_closed(bot: Assistant, role: str) -> None:
     """A role the system does not know gets the least access, never Part 2."""
     assert normalise_role(role) == "public"
@@ -219,9 +213,8 @@ def test_councillors_and_officers_get_the_part2_answer_marked_as_part2(bot: Assi
     assert "4,713,000" in answer.text
     cited = {c.document for c in answer.citations}
     assert CANARY_ID in cited
-    # until Answer carries a classification, the marking is read from the cited documents
-    docs = bot.retriever.documents
-    assert any(docs[d].meta.classification == "part2" for d in cited)
+    assert answer.classification == "part2"  # an answer built from exempt text says so
+    assert bot.ask("How did inspectors rate Bexley?", role=role).classification == "part1"
     assert bot.context(CANARY_ID, 5, radius=2, role=role)
     assert any(f.document == CANARY_ID for f in bot.facts(role=role))
 
@@ -330,3 +323,48 @@ def test_users_cli_adds_a_user_with_a_prompted_password(tmp_path: Path) -> None:
     assert verify("officer1", "a long enough password", path) == "officer"
     bad = subprocess.run([*cmd[:-1], "superuser"], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert bad.returncode == 2
+
+
+def test_a_briefing_built_from_part2_text_is_marked_not_for_publication(bot: Assistant, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from assistant.briefing import PART2_MARKING, briefing_markdown
+    from assistant.types import Turn
+
+    question = "How much was the settlement with Zephyr Holdings?"
+    exempt = Turn(question, bot.ask(question, role="councillor"))
+    public = Turn("How did inspectors rate Bexley?", bot.ask("How did inspectors rate Bexley?", role="public"))
+    assert PART2_MARKING in briefing_markdown([public, exempt], date(2024, 11, 6))
+    assert PART2_MARKING not in briefing_markdown([public], date(2024, 11, 6))
+
+
+def test_ui_sign_in_gives_each_user_their_role(bot: Assistant, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With a users file the UI asks for sign-in; a public account never sees Part 2, a councillor does."""
+    import socket
+
+    from gradio_client import Client
+
+    import ui
+    from assistant.users import add_user
+
+    users = tmp_path / "users.json"
+    add_user("guest", "guest-password-1", "public", users)
+    add_user("cllr", "cllr-password-1", "councillor", users)
+    monkeypatch.setenv("ASSISTANT_USERS", str(users))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = ui.build_app(bot)
+    ui.launch(app, server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        url = f"http://127.0.0.1:{port}/"
+        question = "How much was the settlement with Zephyr Holdings?"
+        public = Client(url, auth=("guest", "guest-password-1"), verbose=False).predict(question, "[]", api_name="/ask")
+        assert public["refused"] and public["citations"] == [] and "4,713,000" not in public["answer"]
+        assert public["classification"] == "part1"
+        cllr = Client(url, auth=("cllr", "cllr-password-1"), verbose=False).predict(question, "[]", api_name="/ask")
+        assert "4,713,000" in cllr["answer"] and cllr["classification"] == "part2"
+        with pytest.raises(Exception):  # noqa: B017 - gradio_client raises its own error types for a failed login
+            Client(url, auth=("cllr", "wrong-password"), verbose=False)
+    finally:
+        app.close()

@@ -167,6 +167,8 @@ def speed(plan: BenchPlan, settings: Settings, index: Path, tmp: Path) -> dict[s
     out["reingest"] = {"wall_s": round(again.seconds, 3), "in_process_s": summary.get("seconds"),
                        "skipped_unchanged": summary.get("skipped_unchanged"),
                        "documents_ingested": summary.get("documents"), "peak_rss_mb": round(again.peak_rss_mb, 1)}
+    if summary.get("documents"):  # an unchanged corpus should skip every file: say so instead of hiding it
+        out["reingest"]["note"] = "files were re-embedded: the ingest code or its version changed mid-run?"
 
     if plan.ui:
         _say("speed: the UI's peak memory while serving")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-import unicodedata
+import re
 from pathlib import Path
 
 from assistant.types import Page, SourceText
@@ -23,6 +23,8 @@ _MAGIC = (
 _PREFERRED = ("cp1252", "latin_1", "iso8859_15")
 _MAX_CONTROL_RATIO = 0.01
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f\v")
+# Unicode category Cc (C0 and C1 controls) minus the whitespace controls above.
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 
 
 def read(path: Path) -> SourceText:
@@ -48,7 +50,7 @@ def decode(path: Path, data: bytes) -> str:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             text = _detect(path, data)
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS)
+    controls = len(_CONTROLS.findall(text))  # a regex scan: a Python loop took ~30 s on a 48 MB file
     if controls > _MAX_CONTROL_RATIO * len(text):
         raise fail(
             path, "binary data, not text (many control characters): check the file is really a text file"
