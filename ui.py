@@ -571,6 +571,8 @@ def launch(app: gr.Blocks, **kwargs: Any) -> Any:
     if "auth" not in kwargs and users_file().exists():
         kwargs["auth"] = lambda username, password: verify(username, password) is not None
         kwargs.setdefault("auth_message", "Sign in to see exempt (Part 2) papers your role allows.")
+    # Answering is thread-safe and mostly waits on numpy/onnxruntime: serve several sessions at once.
+    app.queue(default_concurrency_limit=int(os.environ.get("ASSISTANT_UI_CONCURRENCY", "8")))
     return app.launch(css=CSS, **kwargs)
 
 
