@@ -50,8 +50,24 @@ class Assistant:
         self._doc_text = {
             doc_id: " ".join(c.paragraph_text for c in retriever.paragraphs_of(doc_id)) for doc_id in retriever.documents
         }
+        # The places a document is *about*: named in its title, service, issuing body, the subjects of its facts,
+        # or its cover (the opening lines), not every place it mentions in passing (an inspectorate's address).
         self._doc_places = {
-            doc_id: set(places_in(" ".join(x for x in (rec.meta.title, rec.meta.service) if x)))
+            doc_id: set(
+                places_in(
+                    " ".join(
+                        x
+                        for x in (
+                            rec.meta.title,
+                            rec.meta.service,
+                            rec.meta.body,
+                            *(f.subject for f in rec.facts),
+                            self._doc_text[doc_id][:600],
+                        )
+                        if x
+                    )
+                )
+            )
             for doc_id, rec in retriever.documents.items()
         }
         lower: set[str] = set()
