@@ -177,6 +177,7 @@ def compose(
     threshold: float = 0.5,
     lower_vocab: frozenset[str] = frozenset(),
     lead_in: Callable[[Passage], Passage | None] = lambda p: None,
+    following: Callable[[Passage], Passage | None] = lambda p: None,
 ) -> Answer:
     """The best-supported sentences from ``passages``, with citations; a refusal when none covers the question.
 
@@ -191,6 +192,8 @@ def compose(
         threshold: the share of the question's key terms (by idf) a sentence and its headings must cover.
         lower_vocab: words the documents write in lower case (tells names from ordinary capitalised words).
         lead_in: the sentence introducing a list item's list ("The Metropolitan Police should:"), if any.
+        following: the paragraph after a passage; a chosen sentence that introduces it ("Dame Glenys said:")
+            is completed by it.
     """
     qtype = question_type(question)
     keys = KeyTerms.of(question, idf, scope_terms)
@@ -238,6 +241,12 @@ def compose(
             # The list's lead-in says who the item is addressed to; it is quoted and cited in its own right.
             statements.append((_statement(c.lead, c.lead.paragraph.text.strip()), c.lead, c.lead.paragraph.text.strip()))
         statements.append((c.statement, c.passage, c.quote))
+        nxt = following(c.passage) if c.quote.rstrip().endswith(":") and c.quote == c.passage.paragraph.text.strip() else None
+        if nxt is not None:
+            first = sentences(nxt.paragraph.text)[:2]
+            quote = _span(nxt.paragraph.text, *first) if len(first) == 2 else first[0] if first else None
+            if quote:
+                statements.append((_statement(nxt, quote), nxt, quote))
     return build_answer(question, statements)
 
 
@@ -290,7 +299,7 @@ def _merge_quotes(text: str, a: str, b: str) -> str:
 
 def _end(statement: str) -> str:
     s = statement.rstrip()
-    return s if s.endswith((".", "!", "?", ":", ";")) else s + "."
+    return s if s.rstrip("\"'’”)").endswith((".", "!", "?", ":", ";")) else s + "."
 
 
 def refusal(question: str, reason: str | None = None) -> Answer:

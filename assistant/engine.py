@@ -140,6 +140,10 @@ class Assistant:
             lead = retriever.lead_in(p.paragraph.doc_id, p.paragraph.ordinal)
             return retriever.passage(lead) if lead else None
 
+        def following(p: Passage) -> Passage | None:
+            nxt = retriever.next_paragraph(p.paragraph.doc_id, p.paragraph.ordinal)
+            return retriever.passage(nxt) if nxt else None
+
         answer = compose(
             question,
             passages,
@@ -148,6 +152,7 @@ class Assistant:
             must_mention=must_mention,
             lower_vocab=self._lower_vocab,
             lead_in=lead_in,
+            following=following,
         )
         if self._llm is None:
             return answer

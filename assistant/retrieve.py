@@ -168,6 +168,15 @@ class Retriever:
         lead_text = lead.paragraph.text if lead else None
         return " ".join(x for x in (title, service, p.section, p.context, lead_text, chunk.text) if x)
 
+    def next_paragraph(self, doc_id: str, ordinal: int) -> StoredChunk | None:
+        """The paragraph after ``ordinal`` in the same document (headings skipped), if any."""
+        paragraphs = self._paragraphs.get(doc_id, [])
+        i = self._position.get(doc_id, {}).get(ordinal)
+        for later in paragraphs[i + 1 : i + 3] if i is not None else ():
+            if later.paragraph.kind != "heading":
+                return later
+        return None
+
     def lead_in(self, doc_id: str, ordinal: int) -> StoredChunk | None:
         """The sentence introducing the list a paragraph belongs to ("The Metropolitan Police should:"), if any."""
         paragraphs = self._paragraphs.get(doc_id, [])

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
+from assistant.scope import places_in
 from assistant.types import Document, Fact, Paragraph
 from ingest.facts_ratings import extract_ratings, extract_scores
 from ingest.facts_recommendations import extract_actions, extract_counts, extract_recommendations
@@ -115,16 +116,21 @@ def infer_subject(doc: Document, paras: Sequence[Paragraph]) -> str | None:
                 counts[f"{place} {_SERVICE_KINDS.get(m.group('kind'), m.group('kind'))}"] += (
                     5 if weight == 0 else 1
                 )
+        # Only the lead-in is case-insensitive: the place itself must be capitalised ("... services in Bexley").
         for m in re.finditer(
-            r"youth (justice|offending) (?:services?|work) in (?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)*)",
+            r"(?i:youth (justice|offending) (?:services?|work) in) (?P<place>[A-Z][a-z]+(?: [A-Z][a-z]+)*)",
             text,
-            re.I,
         ):
             place = _clean_place(m.group("place"))
             if place:
                 counts[f"{place} Youth {m.group(1).title()} Service"] += 5 if weight == 0 else 1
     if not counts:
-        return None
+        # No "<Place> Youth Justice Service" phrase: the local authority the cover names most ("LONDON BOROUGH OF
+        # CROYDON", "Croydon youth justice services rated ..."), from the gazetteer of places.
+        places: Counter[str] = Counter()
+        for weight, text in enumerate(texts[:12]):
+            places.update({p: 5 if weight == 0 else 1 for p in places_in(text)})
+        return places.most_common(1)[0][0] if places else None
     return counts.most_common(1)[0][0]
 
 

@@ -113,29 +113,37 @@ def write_outputs(results: dict[str, Any], out: Path) -> list[Path]:
 
 
 def write_plot(results: dict[str, Any], path: Path) -> Path | None:
-    """Warm latency and answer accuracy against corpus size (the real corpus as the first point)."""
+    """Warm latency and answer accuracy against corpus size: the real corpus apart, the generated tiers as lines."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FixedLocator, NullLocator, ScalarFormatter
 
-    points = []
     q = results.get("quality")
-    if q:
-        points.append((5, q.get("warm_ask_p50_ms"), q.get("warm_ask_p95_ms"), q["assistant"]["answer_accuracy"]))
-    points += [(r["documents"], r["warm_p50_ms"], r["warm_p95_ms"], r["answer_accuracy"])
-               for r in results.get("scale", [])]
-    if not points:
+    rows = results.get("scale", [])
+    if not q and not rows:
         return None
-    xs = [p[0] for p in points]
     fig, (left, right) = plt.subplots(1, 2, figsize=(10, 4))
-    left.plot(xs, [p[1] for p in points], "o-", label="p50")
-    left.plot(xs, [p[2] for p in points], "s-", label="p95")
-    left.set(xscale="log", xlabel="documents", ylabel="warm ask latency (ms)", title="Latency")
-    left.legend()
-    right.plot(xs, [100 * p[3] for p in points], "o-")
-    right.set(xscale="log", xlabel="documents", ylabel="answer accuracy (%)", ylim=(0, 105),
-              title="Accuracy (5 = real corpus eval set; rest = planted questions)")
+    xs = [r["documents"] for r in rows]
+    if rows:
+        left.plot(xs, [r["warm_p50_ms"] for r in rows], "o-", label="p50, generated")
+        left.plot(xs, [r["warm_p95_ms"] for r in rows], "s-", label="p95, generated")
+        right.plot(xs, [100 * r["answer_accuracy"] for r in rows], "o-", label="planted questions")
+    if q:
+        left.plot([5], [q["warm_ask_p50_ms"]], "o", color="grey", label="p50, real corpus")
+        left.plot([5], [q["warm_ask_p95_ms"]], "s", color="black", label="p95, real corpus")
+        right.plot([5], [100 * q["assistant"]["answer_accuracy"]], "D", color="black", label="real corpus eval set")
+        xs = [5, *xs]
+    for ax in (left, right):
+        ax.set_xscale("log")
+        ax.xaxis.set_major_locator(FixedLocator(xs))
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.set_xlabel("documents in the index")
+        ax.legend(fontsize=8)
+    left.set(ylabel="warm ask latency (ms)", title="Latency")
+    right.set(ylabel="answer accuracy (%)", ylim=(0, 105), title="Accuracy")
     fig.tight_layout()
     fig.savefig(path, dpi=100)
     plt.close(fig)

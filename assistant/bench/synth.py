@@ -29,7 +29,7 @@ STANDARDS = (
     ("Out-of-court disposals", ("3.1", "Assessment"), ("3.2", "Planning"), ("3.3", "Implementation and delivery"),
      ("3.4", "Out-of-court disposal policy and provision")),
 )
-_NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 _YEARS = tuple(range(2018, 2026))
@@ -150,7 +150,7 @@ def inspection_report(place: str, year: int, rng: random.Random) -> tuple[str, d
         lines.append(f"{n}.\t{domain}\t\t")
         lines += [f"{code}\t{name}\t{ratings[code]}\t" for code, name in stds]
     lines += ["", "Recommendations", "",
-              f"As a result of our inspection findings, we have made {_NUMBER_WORDS[len(recs)]} recommendations "
+              f"As a result of our inspection findings, we have made {NUMBER_WORDS[len(recs)]} recommendations "
               f"that we believe, if implemented, will have a positive impact on the quality of youth justice "
               f"services in {place}.", ""]
     number = 0
@@ -167,7 +167,7 @@ def inspection_report(place: str, year: int, rng: random.Random) -> tuple[str, d
               f"We conducted fieldwork in {place} YJS over a period of a week in {_MONTHS[month]} {year}. "
               f"{_filler(rng, place)}", ""]
     for n, (domain, *stds) in enumerate(STANDARDS, 1):
-        lines += [f"Domain {_NUMBER_WORDS[n]}: {domain}", ""]
+        lines += [f"Domain {NUMBER_WORDS[n]}: {domain}", ""]
         for code, name in stds:
             lines += [f"{code}. {name}", "", ratings[code], ""]
             lines += [f"- {_filler(rng, place, 2)}", "", f"- {_filler(rng, place, 2)}", ""]
