@@ -42,7 +42,7 @@ _RATING = re.compile(r"\b(outstanding|good|requires improvement|inadequate|satis
 _QTYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("when", re.compile(r"^\s*(when|what date|on what date|by when|what year|which year|how long ago)\b", re.I)),
     ("how_much", re.compile(r"\b(how much|what (is|was) the (budget|cost|funding)|what budget|budget)\b", re.I)),
-    ("how_many", re.compile(r"\b(how many|number of|what percentage|what proportion|how often)\b", re.I)),
+    ("how_many", re.compile(r"\b(how many|number of|what percentage|what proportion|how often|how long)\b", re.I)),
     ("who", re.compile(
         r"^\s*(who|whom|whose|which (officer|person|manager|inspector|councillor)|who's)\b|\bwhat is the name\b|"
         r"\bname of the\b", re.I)),
@@ -201,7 +201,14 @@ def compose(
     for rank, passage in enumerate(passages):
         p = passage.paragraph
         lead = lead_in(passage)
-        around = " ".join(x for x in (p.section, p.context, passage.meta.title, lead.paragraph.text if lead else None) if x)
+        meta = passage.meta
+        # What a reader knows about a sentence without it saying so: its headings, its table header, the list it is
+        # in, and which paper it is (title, issuing committee, month and year).
+        around = " ".join(
+            x
+            for x in (p.section, p.context, meta.title, meta.body, _month_year(meta.date), lead.paragraph.text if lead else None)
+            if x
+        )
         spans = sentences(p.text)
         # A statement and the sentence that completes it ("... financial considerations ... These will be reviewed
         # in Dec 17.") are also tried together, as one verbatim span.
@@ -295,6 +302,18 @@ def _merge_quotes(text: str, a: str, b: str) -> str:
     start, end = min(i, j), max(i + len(a), j + len(b))
     span = text[start:end]
     return span if len(span) <= len(a) + len(b) + 40 else a
+
+
+_MONTH_NAMES = (
+    "January February March April May June July August September October November December".split()
+)
+
+
+def _month_year(iso: str | None) -> str | None:
+    """"June 2017" for "2017-06" (or "2017-06-30"): how a question names a paper's date."""
+    if not iso or len(iso) < 7 or not iso[5:7].isdigit() or not 1 <= int(iso[5:7]) <= 12:
+        return iso[:4] if iso else None
+    return f"{_MONTH_NAMES[int(iso[5:7]) - 1]} {iso[:4]}"
 
 
 def _end(statement: str) -> str:

@@ -69,7 +69,7 @@ STOPWORDS = frozenset(
     said give please know any anything there's what's think thought describe described mention mentioned explain
     explained find found note noted highlight highlighted comment commented summarise summarize list lists came come
     comes since got get gets did inspector inspectors many much main major according latest current currently carry
-    carried report reports document documents paper date dates day""".split()  # inspectorate reports say "we", not "inspectors"
+    carried report reports document documents paper date dates day long""".split()  # inspectorate reports say "we", not "inspectors"
 )
 
 
