@@ -72,7 +72,13 @@ class Assistant:
         }
         lower: set[str] = set()
         for text in self._doc_text.values():
-            lower.update(w for w in re.findall(r"\b[a-z][a-z'-]+\b", text))
+            # e-mail addresses and links write names in lower case ("maleeka.dachi@..."): not evidence of a word
+            lower.update(re.findall(r"\b[a-z][a-z'-]+\b", re.sub(r"\S+@\S+|\S*(?:https?://|www\.)\S+", " ", text)))
+        # Words of titles, committee names and headings are not names either ("Select Committee", "Independent Chair").
+        for rec in retriever.documents.values():
+            lower.update(w.lower() for w in re.findall(r"[A-Za-z'-]+", f"{rec.meta.title or ''} {rec.meta.body or ''}"))
+        for chunk in retriever.chunks:
+            lower.update(w.lower() for w in re.findall(r"[A-Za-z'-]+", chunk.paragraph.section or ""))
         self._lower_vocab = frozenset(lower)
         self._facts = flag_conflicts([f for rec in retriever.documents.values() for f in rec.facts])
         # The years a document is about: its own date and the inspections its facts describe.
