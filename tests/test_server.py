@@ -178,3 +178,65 @@ def test_unreachable_server_is_one_clear_error(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as info:
         open_store(settings)
     assert "127.0.0.1" in str(info.value) and "\n" not in str(info.value)
+
+
+def _wait_http(url: str, proc: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"ui.py exited early with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"ui.py did not answer on {url}")
+
+
+def test_two_ui_processes_share_one_server(chroma_url: str, real_embedder, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Two `python ui.py` processes on one `chroma run` server answer alike and both see a later ingest."""
+    from gradio_client import Client
+
+    from tests.conftest import FIXTURES, ROOT
+
+    settings = Settings(chroma_url=chroma_url)
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir()
+    second.mkdir()
+    shutil.copy(FIXTURES / "unseen" / "croydon-press-release.txt", first)
+    shutil.copy(FIXTURES / "unseen" / "croydon-cyp-minutes-2025-04.txt", second)
+    assert ingest([first], settings, embedder=real_embedder, progress=False).documents == 1
+
+    procs, urls = [], []
+    try:
+        for _ in range(2):
+            port = _free_port()
+            env = {**__import__("os").environ, "ASSISTANT_CHROMA_URL": chroma_url, "GRADIO_SERVER_PORT": str(port)}
+            env.pop("ASSISTANT_INDEX", None)
+            procs.append(
+                subprocess.Popen(
+                    [sys.executable, str(ROOT / "ui.py")], cwd=tmp_path, env=env,
+                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                )
+            )
+            urls.append(f"http://127.0.0.1:{port}/")
+        for url, proc in zip(urls, procs, strict=True):
+            _wait_http(url, proc)
+        clients = [Client(url, verbose=False) for url in urls]
+        for client in clients:
+            answer = client.predict("How was Croydon rated?", "[]", api_name="/ask")
+            assert "Requires improvement" in answer["answer"]
+        # a later ingest (by a third process's library call) is seen by both running UIs
+        assert ingest([first, second], settings, embedder=real_embedder, progress=False).documents == 1
+        for client in clients:
+            answer = client.predict("Who will lead the new diversion panel?", "[]", api_name="/ask")
+            assert "Tom Archer" in answer["answer"]
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
