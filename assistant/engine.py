@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import threading
 from dataclasses import replace
@@ -15,11 +16,15 @@ from assistant.embedding import Embedder, query_embedder
 from assistant.errors import IndexMissing
 from assistant.facts import answer_from_facts, flag_conflicts
 from assistant.llm import llm_answer, make_llm
-from assistant.retrieve import Retriever, terms
+from assistant.retrieve import STOPWORDS, Retriever, terms
 from assistant.scope import Scope, bodies_in, places_in, scope_of
 from assistant.snapshot import load_snapshot
 from assistant.store import open_store
 from assistant.types import Answer, Citation, Fact, Filters, Paragraph, Passage, Turn
+
+
+# A capitalised word or an acronym: how a question names a place, body, scheme or person.
+_NAME_WORD = re.compile(r"\b[A-Z][A-Za-z]+(?:['’-][A-Za-z]+)*\b")
 
 
 class Assistant:
@@ -86,6 +91,7 @@ class Assistant:
             doc_id: {y for y in (rec.meta.year, *(f.year for f in rec.facts)) if y is not None}
             for doc_id, rec in retriever.documents.items()
         }
+        self._vocab_cache: dict[frozenset[str], set[str]] = {}
         self._retriever = retriever
 
     def refresh(self) -> None:
@@ -129,6 +135,9 @@ class Assistant:
         docs, must_mention, reason = self._scope_docs(scope, allowed)
         if reason:
             return refusal(question, reason)
+        unknown = self._unknown_names(question, docs)
+        if unknown:
+            return refusal(question, f"None of the documents mentions {', '.join(unknown)}.")
         facts = self._visible_facts(allowed, docs)
         titles = {d: (self.retriever.documents[d].meta.title or d) for d in docs}
         # Facts are about the services documents are about; a place only mentioned in passing has none.
@@ -220,6 +229,35 @@ class Assistant:
                 return docs, must_mention, f"None of the documents says anything from {', '.join(scope.bodies)}."
             docs = named
         return docs, must_mention, None
+
+    def _unknown_names(self, question: str, docs: set[str]) -> list[str]:
+        """Proper names in the question ("Northbridge", "SEND") that no document in scope contains.
+
+        A question about something the documents never name is refused rather than answered from the nearest
+        paragraph. A near-miss spelling of a word the documents use ("Hamblets") is not unknown.
+        """
+        words = [m.group(0) for m in _NAME_WORD.finditer(question) if m.start() > 0]
+        names = [w for w in words if w.lower() not in STOPWORDS and len(w) > 2]
+        if not names:
+            return []
+        vocab = self._vocab_of(docs)
+        return [
+            w for w in dict.fromkeys(names) if w.lower() not in vocab and not difflib.get_close_matches(w.lower(), vocab, 1, 0.8)
+        ]
+
+    def _vocab_of(self, docs: set[str]) -> set[str]:
+        key = frozenset(docs)
+        cached = self._vocab_cache.get(key)
+        if cached is None:
+            cached = set()
+            for d in docs:
+                rec = self.retriever.documents[d]
+                text = " ".join(x for x in (self._doc_text[d], rec.meta.title, rec.meta.body, rec.meta.service) if x)
+                cached.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text))
+            if len(self._vocab_cache) > 64:
+                self._vocab_cache.clear()
+            self._vocab_cache[key] = cached
+        return cached
 
     def _verified(self, answer: Answer) -> bool:
         """Every citation of a facts answer quotes its paragraph verbatim (checked against the index)."""
