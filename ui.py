@@ -37,7 +37,7 @@ from assistant.config import Settings, load_settings  # noqa: E402
 from assistant.engine import Assistant  # noqa: E402
 from assistant.errors import AssistantError, IndexMissing  # noqa: E402
 from assistant.facts import SCALES, facts_table  # noqa: E402
-from assistant.types import Answer, Citation, Fact, Filters, Paragraph, Turn  # noqa: E402
+from assistant.types import Citation, Fact, Filters, Paragraph, Turn  # noqa: E402
 from assistant.users import load_users, normalise_role, users_file, verify  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent

@@ -5,9 +5,9 @@ from __future__ import annotations
 import difflib
 import re
 import threading
-from dataclasses import replace
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import replace
 
 from assistant.answer import compose, idf_function, refusal
 from assistant.config import Settings
@@ -21,7 +21,6 @@ from assistant.scope import Scope, bodies_in, places_in, scope_of
 from assistant.snapshot import load_snapshot
 from assistant.store import open_store
 from assistant.types import Answer, Citation, Fact, Filters, Paragraph, Passage, Turn
-
 
 # A capitalised word or an acronym: how a question names a place, body, scheme or person.
 _NAME_WORD = re.compile(r"\b[A-Z][A-Za-z]+(?:['’-][A-Za-z]+)*\b")

@@ -13,6 +13,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from assistant.fact_questions import (
+    ACTION_WORDS,
+    content_words,
+    named_places,
+    names_unknown_entity,
+    normalise,
+    unexplained,
+)
 from assistant.fact_vocab import (
     DOMAINS,
     FRAMEWORK_FROM_YEAR,
@@ -24,14 +32,6 @@ from assistant.fact_vocab import (
     name_key,
     place_of,
     squeeze,
-)
-from assistant.fact_questions import (
-    ACTION_WORDS,
-    content_words,
-    named_places,
-    names_unknown_entity,
-    normalise,
-    unexplained,
 )
 from assistant.types import Answer, Citation, Fact
 

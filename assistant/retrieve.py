@@ -201,9 +201,7 @@ class Retriever:
             allowed &= set(doc_ids)
         for doc_id in list(allowed):
             meta = self.documents[doc_id].meta
-            if meta.classification == "part2" and not can_read_part2(role):  # unknown roles read Part 1 only
-                allowed.discard(doc_id)
-            elif filters and not _passes(filters, doc_id, meta):
+            if meta.classification == "part2" and not can_read_part2(role) or filters and not _passes(filters, doc_id, meta):  # unknown roles read Part 1 only
                 allowed.discard(doc_id)
         return allowed
 

@@ -250,6 +250,21 @@ class Store:
             offset += _PAGE
 
 
+def warm_up_writer() -> None:
+    """Import llama-index's Chroma writer in the background (~3 s) while the first documents are embedded.
+
+    The embedder spends its time in torch kernels that release the GIL, so the import costs almost nothing there,
+    instead of adding to ingest time before the first write.
+    """
+    import threading
+
+    def load() -> None:
+        from llama_index.core.schema import TextNode  # noqa: F401
+        from llama_index.vector_stores.chroma import ChromaVectorStore  # noqa: F401
+
+    threading.Thread(target=load, name="warm-up-llama-index", daemon=True).start()
+
+
 def open_store(settings: Settings, create: bool = False) -> Store:
     """Open the index for reading (``create=False``: a missing index raises IndexMissing) or writing."""
     try:

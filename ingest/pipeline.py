@@ -16,7 +16,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder, SentenceTransformerEmbedder, export_onnx
 from assistant.errors import AssistantError, UnreadableFile
 from assistant.snapshot import load_snapshot
-from assistant.store import DocRecord, Store, open_store
+from assistant.store import DocRecord, Store, open_store, warm_up_writer
 from assistant.types import Chunk, Document, DocumentMeta, Fact, FailedFile, IngestReport, Paragraph
 from ingest.chunks import make_chunks
 from ingest.extract_facts import extract_facts
@@ -149,6 +149,7 @@ def ingest(
         pending.clear()
 
     bar = _progress(len(files), progress)
+    warmed = False
     for path in files:
         try:
             manifest = _manifest_for(path, manifests)
@@ -163,6 +164,9 @@ def ingest(
                 continue
             doc_id = old.doc_id if old else _unique_id(slug(path.stem), abs_path, taken_ids)
             taken_ids[doc_id] = abs_path
+            if not warmed:
+                warm_up_writer()  # overlaps the writer's import with the first embeddings
+                warmed = True
             pending.append(prepare(path, doc_id, digest, entry, embedder, settings))
             if sum(len(p.chunks) for p in pending) >= _FLUSH_CHUNKS:
                 flush()

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 
 from assistant.bench import BenchPlan, main
-from assistant.bench.synth import NUMBER_WORDS
-from assistant.bench.synth import generate, write_question_set
+from assistant.bench.synth import NUMBER_WORDS, generate, write_question_set
 from assistant.config import Settings
 
 

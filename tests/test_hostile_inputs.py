@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from assistant.config import Settings
 from assistant.store import open_store
 from ingest.pipeline import ingest
 from tests.conftest import FIXTURES, ROOT, FakeEmbedder

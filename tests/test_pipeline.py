@@ -9,8 +9,6 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
-
 from assistant.store import open_store
 from ingest.pipeline import ingest
 from tests.conftest import CORPUS, ROOT, FakeEmbedder
