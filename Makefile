@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test ingest bench clean
+.PHONY: install run test lint ingest bench clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -29,7 +29,11 @@ run: ingest
 	$(BIN)/python ui.py
 
 test: $(STAMP)
+	$(BIN)/ruff check assistant ingest evals ui.py tests scripts
 	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check assistant ingest evals ui.py tests scripts
 
 bench: $(STAMP)
 	$(BIN)/python -m assistant bench

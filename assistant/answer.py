@@ -11,6 +11,7 @@ import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 from assistant.retrieve import _TOKEN as _WORD
 from assistant.retrieve import expand, terms
@@ -64,7 +65,7 @@ def has_person(text: str, lower_vocab: frozenset[str]) -> bool:
     documents also write "youth" and "police": a rule from the corpus's own usage, not from a list of names.
     """
     words = list(_CAPITALISED.finditer(text))
-    for a, b in zip(words, words[1:]):
+    for a, b in pairwise(words):
         adjacent = text[a.end() : b.start()] in (" ", " - ", "-")
         if adjacent and a.group(0).lower() not in lower_vocab and b.group(0).lower() not in lower_vocab:
             return True
@@ -154,7 +155,7 @@ def render_row(row: str, header: str | None) -> str:
     cells = [c.strip() for c in row.split("\t")]
     heads = [h.strip() for h in (header or "").split("\t")]
     if header and len(heads) >= len([c for c in cells if c]) and len(heads) >= 2:
-        pairs = [f"{h}: {c}" if h else c for h, c in zip(heads, cells) if c]
+        pairs = [f"{h}: {c}" if h else c for h, c in zip(heads, cells, strict=False) if c]
         if pairs:
             return "; ".join(pairs)
     return " | ".join(c for c in cells if c)
@@ -212,7 +213,7 @@ def compose(
         spans = sentences(p.text)
         # A statement and the sentence that completes it ("... financial considerations ... These will be reviewed
         # in Dec 17.") are also tried together, as one verbatim span.
-        pairs = [_span(p.text, a, b) for a, b in zip(spans, spans[1:])]
+        pairs = [_span(p.text, a, b) for a, b in pairwise(spans)]
         for quote in [*spans, *(x for x in pairs if x)]:
             if quote not in p.text:
                 continue

@@ -52,7 +52,7 @@ def resolve(question: str, history: Sequence[Turn]) -> str:
     if own.places and elliptical and len(re.findall(r"\w+", elliptical.group(2))) <= 6:
         # "What about Tower Hamlets?" after "How did inspectors rate Bexley?": the same question, new place.
         swapped = last_text
-        for old, new in zip(last_scope.places, own.places):
+        for old, new in zip(last_scope.places, own.places, strict=False):
             swapped = re.sub(re.escape(old), new, swapped, flags=re.I)
         if last_scope.places and swapped != last_text:
             return swapped

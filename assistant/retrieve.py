@@ -243,7 +243,7 @@ class Retriever:
     def fuse(self, rankings: Sequence[Sequence[StoredChunk]]) -> list[Passage]:
         """Reciprocal-rank fusion, then one Passage per paragraph (its best chunk's score)."""
         scores: dict[str, float] = {}
-        for weight, ranking in zip(WEIGHTS, rankings):
+        for weight, ranking in zip(WEIGHTS, rankings, strict=True):
             for rank, chunk in enumerate(ranking):
                 scores[chunk.chunk_id] = scores.get(chunk.chunk_id, 0.0) + weight / (RRF_K + rank + 1)
         best: dict[tuple[str, int], tuple[float, StoredChunk]] = {}
@@ -271,6 +271,4 @@ def _passes(filters: Filters, doc_id: str, meta) -> bool:  # type: ignore[no-unt
         return False
     if filters.kinds and (meta.kind or "") not in filters.kinds:
         return False
-    if filters.years and meta.year not in filters.years:
-        return False
-    return True
+    return not (filters.years and meta.year not in filters.years)

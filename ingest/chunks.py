@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from itertools import pairwise
 
 from assistant.types import Chunk, DocumentMeta, Paragraph
 
@@ -56,7 +57,7 @@ def _fit(text: str, budget: int, count_tokens: Callable[[str], int], level: int 
         return [text[i : i + size] for i in range(0, len(text), size)]
     cuts = [m.end() for m in _BREAKS[level].finditer(text)]
     bounds = [0, *cuts, len(text)]
-    segments = [text[a:b] for a, b in zip(bounds, bounds[1:]) if b > a]
+    segments = [text[a:b] for a, b in pairwise(bounds) if b > a]
     out: list[str] = []
     current = ""
     for seg in segments:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import statistics
@@ -133,8 +134,6 @@ def dir_size_mb(path: Path) -> float:
     total = 0
     for root, _, files in os.walk(path):
         for name in files:
-            try:
+            with contextlib.suppress(OSError):  # a file removed while we walk
                 total += (Path(root) / name).stat().st_size
-            except OSError:
-                pass
     return total / 1048576
