@@ -9,6 +9,7 @@ Ratings are only ever stored in the spelling of one of these scales:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 YOUTH_2018 = "hmip_youth_2018"
 LEGACY = "hmip_joint_legacy"
@@ -43,9 +44,14 @@ STANDARDS: dict[str, str] = {
 }
 
 
+_NOT_ALNUM = re.compile(r"[^a-z0-9]")
+_RUNS = re.compile(r"(.)\1+")
+
+
+@lru_cache(maxsize=65536)
 def squeeze(text: str) -> str:
     """Lower-case letters and digits only, runs of one character collapsed: survives PDF word splits."""
-    return re.sub(r"(.)\1+", r"\1", re.sub(r"[^a-z0-9]", "", text.lower()))
+    return _RUNS.sub(r"\1", _NOT_ALNUM.sub("", text.lower()))
 
 
 _RATING_KEYS: dict[str, str] = {squeeze(term): term.lower() for terms in SCALES.values() for term in terms}

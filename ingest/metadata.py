@@ -73,6 +73,7 @@ _PLACE_MENTIONS = re.compile(
     rf"|(?P<c>{_PLACE})['’]s (?:Corporate|Council)"
     rf"|(?P<d>{_PLACE}) (?:YOS|YJS|YOT|Youth (?:Justice|Offending))\b"
 )
+_PLACE_CUES = re.compile(r"Borough|Council|YOS|YJS|YOT|Youth|['’]s ")
 _NOT_PLACE_WORDS = {
     "The",
     "This",
@@ -238,7 +239,9 @@ def _committee(header: list[str]) -> str | None:
 def _place(text: str) -> str | None:
     """The council a committee belongs to, when the text names it ("Lewisham's Corporate Priorities")."""
     counts: dict[str, int] = {}
-    for m in _PLACE_MENTIONS.finditer(text[:20000]):
+    # Only lines with a cue word can match: scanning just those keeps this linear on long documents.
+    cued = "\n".join(line for line in text[:20000].splitlines() if _PLACE_CUES.search(line))
+    for m in _PLACE_MENTIONS.finditer(cued):
         place = next(g for g in m.groups() if g)
         words = place.split()
         while words and words[0] in _NOT_PLACE_WORDS:

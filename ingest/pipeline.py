@@ -9,6 +9,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -131,13 +132,14 @@ def ingest(
     counts = {"documents": 0, "skipped": 0, "paragraphs": 0, "chunks": 0, "facts": 0}
     ingested: list[str] = []
 
-    def flush() -> None:
-        if not pending:
-            return
-        all_chunks = [c for prep in pending for c in prep.chunks]
-        vectors = embedder.embed([c.embed_text for c in all_chunks])
+    # One writer thread commits a batch while the next batch is embedded (Chroma's writes release the GIL):
+    # documents are still committed one at a time, in order, each chunks-first-then-record.
+    writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
+    submitted: list[Future[None]] = []
+
+    def commit_batch(batch: list[Prepared], vectors: list[list[float]]) -> None:
         at = 0
-        for prep in pending:
+        for prep in batch:
             n = len(prep.chunks)
             _commit(writer(), prep, vectors[at : at + n])
             at += n
@@ -146,7 +148,22 @@ def ingest(
             counts["chunks"] += n
             counts["facts"] += len(prep.facts)
             ingested.append(prep.document.source)
+
+    def flush() -> None:
+        if not pending:
+            return
+        batch = list(pending)
         pending.clear()
+        vectors = embedder.embed([c.embed_text for prep in batch for c in prep.chunks])
+        writer()  # open the store here, not in the writer thread
+        submitted.append(writes.submit(commit_batch, batch, vectors))
+
+    def drain() -> None:
+        try:
+            for future in submitted:
+                future.result()  # a failed write is raised here, as it would have been inline
+        finally:
+            writes.shutdown(wait=True)
 
     bar = _progress(len(files), progress)
     warmed = False
@@ -181,6 +198,7 @@ def ingest(
             if on_file:
                 on_file(str(path))
     flush()
+    drain()
 
     pruned = 0
     if prune:
