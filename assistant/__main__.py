@@ -204,7 +204,7 @@ def _eval(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untyped
 
 
 def _bench(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untyped-def]
-    from assistant.bench import main as bench_main
+    from evals.bench import main as bench_main
 
     return bench_main(args, settings)
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.bench import BenchPlan, main
-from assistant.bench.synth import NUMBER_WORDS, generate, write_question_set
 from assistant.config import Settings
+from evals.bench import BenchPlan, main
+from evals.bench.synth import NUMBER_WORDS, generate, write_question_set
 
 
 def test_synthetic_corpus_is_reproducible_and_answerable(tmp_path: Path) -> None:

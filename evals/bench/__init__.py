@@ -10,8 +10,8 @@ import json
 import sys
 from pathlib import Path
 
-from assistant.bench.run import BenchPlan
 from assistant.config import Settings
+from evals.bench.run import BenchPlan
 
 __all__ = ["BenchPlan", "main", "plan_from_args"]
 
@@ -24,8 +24,8 @@ def plan_from_args(args: argparse.Namespace) -> BenchPlan:
 
 def main(args: argparse.Namespace, settings: Settings, plan: BenchPlan | None = None) -> int:
     """Run the bench; the table on stdout (stderr with --json, which prints one JSON object); files into --out."""
-    from assistant.bench.report import format_table, write_outputs
-    from assistant.bench.run import run
+    from evals.bench.report import format_table, write_outputs
+    from evals.bench.run import run
 
     plan = plan or plan_from_args(args)
     out = Path(args.out) if args.out else Path("bench-out")

@@ -74,8 +74,8 @@ def _eval(set_path: Path, answerer: Any, out: Path) -> Any:
 
 def quality(plan: BenchPlan, settings: Settings, assistant: Any, out: Path) -> dict[str, Any]:
     """Answer accuracy and recall@5 / MRR on the evaluation set: the assistant, the stock starter, BM25 alone."""
-    from assistant.bench.systems import Bm25Only, StockStarter, contains_gold, gold_texts
     from assistant.embedding import resolve_model_path
+    from evals.bench.systems import Bm25Only, StockStarter, contains_gold, gold_texts
     from evals.schema import load_set
     from ingest.pipeline import slug
 
@@ -131,7 +131,7 @@ def _ratio(a: float, b: float) -> float | None:
 
 def speed(plan: BenchPlan, settings: Settings, index: Path, tmp: Path) -> dict[str, Any]:
     """Cold start, ingest throughput against the bare model, re-ingest, and the peak memory of ingest and the UI."""
-    from assistant.bench.measure import median_wall, python_child, ui_serving_rss
+    from evals.bench.measure import median_wall, python_child, ui_serving_rss
 
     out: dict[str, Any] = {}
     env = _child_env(settings, index)
@@ -143,7 +143,7 @@ def speed(plan: BenchPlan, settings: Settings, index: Path, tmp: Path) -> dict[s
 
     _say("speed: fresh ingest (child process) against the bare model on the same texts")
     fresh = tmp / "probe-index"
-    run = python_child(["assistant.bench.probe", str(plan.corpus)], _child_env(settings, fresh), ROOT)
+    run = python_child(["evals.bench.probe", str(plan.corpus)], _child_env(settings, fresh), ROOT)
     if run.returncode != 0:
         raise ConfigError(f"the ingest probe failed: {run.stderr.strip()[-400:]}")
     import json
@@ -181,10 +181,10 @@ def speed(plan: BenchPlan, settings: Settings, index: Path, tmp: Path) -> dict[s
 
 def scale(plan: BenchPlan, settings: Settings, tmp: Path, out: Path) -> list[dict[str, Any]]:
     """Ingest time, index size, warm latency and planted-answer accuracy at each tier of a generated corpus."""
-    from assistant.bench.measure import dir_size_mb
-    from assistant.bench.synth import generate, write_question_set
     from assistant.embedding import SentenceTransformerEmbedder
     from assistant.engine import Assistant
+    from evals.bench.measure import dir_size_mb
+    from evals.bench.synth import generate, write_question_set
     from ingest.pipeline import ingest
 
     folder, index = tmp / "synthetic", tmp / "synthetic-index"
@@ -255,7 +255,7 @@ def run(plan: BenchPlan, settings: Settings, out: Path) -> dict[str, Any]:
         results["speed"] = speed(plan, settings, index, tmp) if plan.subprocesses else {}
         results["scale"] = scale(plan, settings, tmp, out) if plan.tiers else []
         results["seconds"] = round(time.perf_counter() - started, 1)
-        from assistant.bench.report import targets
+        from evals.bench.report import targets
 
         results["targets"] = targets(results)
         return results

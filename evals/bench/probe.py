@@ -1,7 +1,7 @@
 """Run in a child process by the bench: a fresh ingest, then the same texts through the bare model; prints JSON.
 
 A child process so its peak memory is the ingest's own (``getrusage`` of the child), not the bench's.
-Usage: ``python -m assistant.bench.probe FOLDER`` with ``ASSISTANT_INDEX`` naming an empty index folder.
+Usage: ``python -m evals.bench.probe FOLDER`` with ``ASSISTANT_INDEX`` naming an empty index folder.
 """
 
 from __future__ import annotations
