@@ -136,7 +136,8 @@ class Assistant:
             return refusal(question, reason)
         unknown = self._unknown_names(question, docs)
         if unknown:
-            return refusal(question, f"None of the documents mentions {', '.join(unknown)}.")
+            # Said without repeating the names: the reply never carries a word the reader may not see.
+            return refusal(question, "None of the documents mentions what the question names.")
         facts = self._visible_facts(allowed, docs)
         titles = {d: (self.retriever.documents[d].meta.title or d) for d in docs}
         # Facts are about the services documents are about; a place only mentioned in passing has none.
