@@ -67,7 +67,7 @@ _RATING_WORD = re.compile(
     r"\b(requires?\s+improvement|outstanding|good|inadequate|unsatisfactory|satisfactory|poor)\b"
 )
 _RATING_Q = re.compile(
-    r"\brat(?:ed|ing|ings)\b|\bjudg(?:e)?ments?\b|\bjudged\b|\bgraded?\b|\bresult(?:ed)?\b|\bverdict\b"
+    r"\brat(?:e|es|ed|ing|ings)\b|\bjudg(?:e)?ments?\b|\bjudged\b|\bgraded?\b|\bresult(?:ed)?\b|\bverdict\b"
 )
 _TREND_Q = re.compile(
     r"\bchang|\bimprov(?:ed|ement since)|\bprogress|\bsince\b|over time|\btrend|\bprevious|\bhistory"

@@ -44,18 +44,19 @@ def _cites(answer: Answer, document: str, quote_has: str | None = None, label: s
 
 
 @pytest.mark.parametrize(
-    ("question", "document", "expected"),
+    ("question", "document", "expected", "year"),
     [
-        ("How did inspectors rate Bexley?", BEXLEY, "Good"),
-        ("What overall rating did Tower Hamlets get?", TOWER_HAMLETS, "Requires improvement"),
-        ("What rating did Bexley get for staff?", BEXLEY, "Outstanding"),
+        ("How did inspectors rate Bexley?", BEXLEY, "Good", "2024"),
+        ("What overall rating did Tower Hamlets get?", TOWER_HAMLETS, "Requires improvement", "2022"),
+        ("What rating did Bexley get for staff?", BEXLEY, "Outstanding", "2024"),
     ],
 )
-def test_ratings_come_from_the_right_inspection(corpus_assistant, question, document, expected) -> None:  # type: ignore[no-untyped-def]
+def test_ratings_come_from_the_right_inspection(corpus_assistant, question, document, expected, year) -> None:  # type: ignore[no-untyped-def]
     answer = _ask(corpus_assistant, question)
     assert not answer.refused
     assert expected.lower() in answer.text.lower()
     assert _cites(answer, document, expected)
+    assert year in answer.text  # the answer says which inspection it relies on
 
 
 def test_score_is_quoted_from_its_report(corpus_assistant) -> None:  # type: ignore[no-untyped-def]
