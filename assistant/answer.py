@@ -154,7 +154,10 @@ def render_row(row: str, header: str | None) -> str:
     """A table row as a reader would say it: "Lead: Maleeka Dachi; When: Mar-25" (cells verbatim)."""
     cells = [c.strip() for c in row.split("\t")]
     heads = [h.strip() for h in (header or "").split("\t")]
-    if header and len(heads) >= len([c for c in cells if c]) and len(heads) >= 2:
+    # A header reads as labels only when it looks like one: short cells, no figures (a PDF-mangled first row
+    # such as "y Youth Justice Service ork started April 2024 | Score | 27/36" does not).
+    header_like = all(len(h.split()) <= 4 and not re.search(r"\d", h) for h in heads if h)
+    if header and header_like and len(heads) >= len([c for c in cells if c]) and len(heads) >= 2:
         pairs = [f"{h}: {c}" if h else c for h, c in zip(heads, cells, strict=False) if c]
         if pairs:
             return "; ".join(pairs)
