@@ -72,7 +72,7 @@ def has_person(text: str, lower_vocab: frozenset[str]) -> bool:
     return False
 
 
-def _has_type(qtype: str, text: str, lower_vocab: frozenset[str] = frozenset()) -> bool:
+def has_type(qtype: str, text: str, lower_vocab: frozenset[str] = frozenset()) -> bool:
     if qtype == "when":
         return bool(_DATE.search(text))
     if qtype == "how_many":
@@ -225,8 +225,8 @@ def compose(
                 continue
             # A question with no content words at all ("and?") is answered by the best passage only.
             coverage = keys.coverage(quote, around) if keys.total > 0 else float(rank == 0)
-            typed = _has_type(qtype, quote, lower_vocab) or (
-                lead is not None and qtype == "who" and _has_type(qtype, lead.paragraph.text, lower_vocab)
+            typed = has_type(qtype, quote, lower_vocab) or (
+                lead is not None and qtype == "who" and has_type(qtype, lead.paragraph.text, lower_vocab)
             )
             # Prefer covering sentences, then typed evidence, then the retriever's order, then brevity.
             score = coverage + (0.25 if typed else 0.0) + 0.15 / (rank + 1) - min(len(quote), 600) / 6000

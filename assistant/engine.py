@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assistant.answer import compose, idf_function, refusal
+from assistant.answer import compose, has_type, idf_function, question_type, refusal
 from assistant.config import Settings
 from assistant.conversation import resolve
 from assistant.embedding import Embedder, query_embedder
@@ -148,7 +148,7 @@ class Assistant:
         # that every quote it cites is verbatim in the index.
         if from_facts is not None and self._verified(from_facts):
             return self._with_pages(from_facts)
-        passages = self.retriever.search(question, k=10, doc_ids=docs, role=role, filters=filters)
+        passages = self._search(question, 10, docs, role, filters)
         retriever = self.retriever
 
         def lead_in(p: Passage) -> Passage | None:
@@ -293,7 +293,19 @@ class Assistant:
         docs, _, reason = self._scope_docs(scope_of(question), self.retriever.allowed(filters, None, role))
         if reason:
             return []
-        return self.retriever.search(question, k=k, filters=filters, role=role, doc_ids=docs)
+        return self._search(question, k, docs, role, filters)
+
+    def _search(
+        self, question: str, k: int, docs: set[str], role: str, filters: Filters | None
+    ) -> list[Passage]:
+        """Fused retrieval, then the passages holding the kind of evidence asked for (a rating for "how was X
+        rated", a date for "when", a name for "who") moved ahead of those that don't, keeping fused order."""
+        passages = self.retriever.search(question, k=max(k, 20), doc_ids=docs, role=role, filters=filters)
+        qtype = question_type(question)
+        if qtype != "general":
+            typed = [has_type(qtype, p.paragraph.text, self._lower_vocab) for p in passages]
+            passages = [p for _, p in sorted(zip(typed, passages, strict=True), key=lambda tp: not tp[0])]
+        return passages[:k]
 
     def facts(self, role: str | None = None) -> list[Fact]:
         allowed = self.retriever.allowed(None, None, role or self.settings.role)
