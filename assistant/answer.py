@@ -30,6 +30,8 @@ _DATE = re.compile(
 _NUMBER = re.compile(
     r"\b(\d+(\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|hundred)\b", re.I
 )
+# A list's lead-in worth quoting says who is addressed ("The Metropolitan Police should:"), not just "Activities:".
+_ADDRESSES = re.compile(r"\b(should|must|shall|will|asked|recommend\w*|required|expected)\b", re.I)
 _QUALIFIER = re.compile(
     r"\b(under|over|aged|age|section|para|paragraph|appendix|item|no\.?|page|recommendation|standard|domain|"
     r"priority|version|phase|tier|level|step)\s*$",
@@ -248,11 +250,16 @@ def compose(
         chosen.append(c)
     statements: list[tuple[str, Passage, str]] = []
     for c in chosen:
-        if c.lead is not None and c.lead.paragraph.text.strip() not in (s[2] for s in statements):
+        if (
+            c.lead is not None
+            and (qtype == "who" or _ADDRESSES.search(c.lead.paragraph.text))
+            and c.lead.paragraph.text.strip() not in (s[2] for s in statements)
+        ):
             # The list's lead-in says who the item is addressed to; it is quoted and cited in its own right.
             statements.append((_statement(c.lead, c.lead.paragraph.text.strip()), c.lead, c.lead.paragraph.text.strip()))
         statements.append((c.statement, c.passage, c.quote))
-        nxt = following(c.passage) if c.quote.rstrip().endswith(":") and c.quote == c.passage.paragraph.text.strip() else None
+        introduces = c.quote.rstrip().endswith(":") and c.passage.paragraph.text.rstrip().endswith(c.quote.rstrip())
+        nxt = following(c.passage) if introduces else None
         if nxt is not None:
             first = sentences(nxt.paragraph.text)[:2]
             quote = _span(nxt.paragraph.text, *first) if len(first) == 2 else first[0] if first else None
