@@ -60,6 +60,17 @@ def question_type(question: str) -> str:
     return "general"
 
 
+def acronyms(text: str) -> list[str]:
+    """The acronyms a name is known by: "Children and Young People Select Committee" -> CYP, CYPSC."""
+    out: list[str] = []
+    for run in re.findall(r"[A-Z][a-z]+(?:\s+(?:and\s+|of\s+|&\s+)?[A-Z][a-z]+)+", text):
+        words = [w for w in run.split() if w[0].isupper()]
+        for size in range(len(words), 1, -1):
+            for start in range(len(words) - size + 1):
+                out.append("".join(w[0] for w in words[start : start + size]))
+    return out
+
+
 def has_person(text: str, lower_vocab: frozenset[str]) -> bool:
     """Does ``text`` name a person? Two capitalised words that the documents never write in lower case.
 

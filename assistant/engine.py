@@ -9,7 +9,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assistant.answer import compose, has_type, idf_function, question_type, refusal
+from assistant.answer import (
+    KeyTerms,
+    acronyms,
+    build_answer,
+    compose,
+    has_type,
+    idf_function,
+    question_type,
+    refusal,
+)
 from assistant.config import Settings
 from assistant.conversation import resolve
 from assistant.embedding import Embedder, query_embedder
@@ -21,6 +30,18 @@ from assistant.scope import Scope, bodies_in, places_in, scope_of
 from assistant.snapshot import load_snapshot
 from assistant.store import open_store
 from assistant.types import Answer, Citation, Fact, Filters, Paragraph, Passage, Turn
+
+# What a committee does with a paper: said by the question, not by the paper's cover.
+_MEETING_VERBS = terms(
+    "meet met meeting consider considered receive received look looked discuss discussed present presented "
+    "see saw take took hear heard review reviewed get got",
+    keep_stopwords=True,
+)
+
+# A question about when a body dealt with a paper names the body or the paper.
+_ABOUT_A_PAPER = re.compile(
+    r"\b(committee|sub-committee|meeting|scrutiny|cabinet|panel|paper|presentation|agenda|select)\b", re.I
+)
 
 # A capitalised word or an acronym: how a question names a place, body, scheme or person.
 _NAME_WORD = re.compile(r"\b[A-Z][A-Za-z]+(?:['’-][A-Za-z]+)*\b")
@@ -148,6 +169,9 @@ class Assistant:
         # that every quote it cites is verbatim in the index.
         if from_facts is not None and self._verified(from_facts):
             return self._with_pages(from_facts)
+        dated = self._document_date(question, docs, scope_terms)
+        if dated is not None:
+            return dated
         passages = self._search(question, 10, docs, role, filters)
         retriever = self.retriever
 
@@ -229,6 +253,36 @@ class Assistant:
                 return docs, must_mention, f"None of the documents says anything from {', '.join(scope.bodies)}."
             docs = named
         return docs, must_mention, None
+
+    def _document_date(self, question: str, docs: set[str], scope_terms: list[str]) -> Answer | None:
+        """"When did the CYP Select Committee receive the report on ...?": the date on the paper's own cover.
+
+        Used only when the question is about a paper itself: its title and issuing committee (with their
+        acronyms) account for what the question names; the answer quotes the cover line that carries the date.
+        """
+        if question_type(question) != "when" or not _ABOUT_A_PAPER.search(question):
+            return None
+        keys = KeyTerms.of(question, self._idf, [*scope_terms, *_MEETING_VERBS])
+        best: tuple[float, str] | None = None
+        for d in docs:
+            meta = self.retriever.documents[d].meta
+            if not meta.date:
+                continue
+            identity = " ".join(x for x in (meta.title, meta.body, meta.kind and meta.kind.replace("_", " ")) if x)
+            score = keys.coverage(f"{identity} {' '.join(acronyms(identity))}")
+            if score >= 0.75 and (best is None or score > best[0]):
+                best = (score, d)
+        if best is None:
+            return None
+        doc = best[1]
+        year = self.retriever.documents[doc].meta.year
+        for chunk in self.retriever.paragraphs_of(doc)[:12]:
+            text = chunk.paragraph.text.strip()
+            if len(text) <= 120 and has_type("when", text) and str(year) in text:
+                meta = self.retriever.documents[doc].meta
+                said = f"{meta.body or meta.title}, '{meta.title}': {text}" if meta.body else text
+                return build_answer(question, [(said, self.retriever.passage(chunk), text)])
+        return None
 
     def _unknown_names(self, question: str, docs: set[str]) -> list[str]:
         """Proper names in the question ("Northbridge", "SEND") that no document in scope contains.

@@ -177,3 +177,12 @@ def test_cli_missing_index_is_one_line_naming_ingest(tmp_path) -> None:
     done = _cli("ask", "How did inspectors rate Bexley?", "--index", str(tmp_path / "nothing"))
     assert done.returncode == 2
     assert len(done.stderr.strip().splitlines()) == 1 and "ingest" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_when_a_committee_received_a_paper_is_the_date_on_its_cover(corpus_assistant) -> None:  # type: ignore[no-untyped-def]
+    answer = _ask(corpus_assistant, "On what date did the CYP Select Committee receive the report on the YJS inspection findings?")
+    assert "06 November 2024" in answer.text
+    assert _cites(answer, LEWISHAM_2024, "November 2024")
+    # a question about an inspection, not a paper, is not answered with a cover date
+    other = _ask(corpus_assistant, "When was Lewisham's youth justice service inspected before the 2024 inspection?")
+    assert "06 November 2024" not in other.text

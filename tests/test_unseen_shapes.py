@@ -69,3 +69,9 @@ def test_other_boroughs_are_refused(unseen: Assistant) -> None:
     for question in ("How was Sutton rated?", "What did Bexley score?"):
         answer = unseen.ask(question)
         assert answer.refused and answer.citations == ()
+
+
+def test_meeting_date_from_the_minutes_heading(unseen: Assistant) -> None:
+    answer = unseen.ask("When did the Croydon Children and Young People Sub-Committee meet?")
+    assert "8 April 2025" in answer.text and any(c.document == MINUTES for c in answer.citations)
+    _quotes_verbatim(unseen, answer)
