@@ -33,30 +33,10 @@ from assistant.fact_vocab import (
     place_of,
     squeeze,
 )
+from assistant.numbers import ORDINALS, UNITS
 from assistant.types import Answer, Citation, Fact
 
-_ORDINALS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "first": 1,
-    "second": 2,
-    "third": 3,
-    "fourth": 4,
-    "fifth": 5,
-    "sixth": 6,
-    "seventh": 7,
-    "eighth": 8,
-    "ninth": 9,
-    "tenth": 10,
-}
+_ORDINALS = {**{w: n for w, n in UNITS.items() if 1 <= n <= 10}, **ORDINALS}
 _STOP = frozenset(
     "a an the of to in on for and or by with what which who whom whose when where how did does do was were is are "
     "has have had been be it its their this that these those any all at as from than then there they we our ask "

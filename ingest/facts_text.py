@@ -10,34 +10,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from assistant.facts import is_valid_rating, squeeze
+from assistant.numbers import UNITS
 from assistant.types import Document, Fact, Paragraph
 
 QUOTE_CHARS = "'\"‘’“”"
 # Icon debris from PDF tables ("${}$", "$\overrightarrow{...}$") and HTML tags from slide exports.
 JUNK = re.compile(r"\$[^$\n]*\$|</?[a-z]+[^>]*>")
 SUPERSCRIPTS = re.compile(r"[\u00b9\u00b2\u00b3\u2070-\u209f]+")
-NUM_WORDS = {
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-    "twenty": 20,
-}
+NUM_WORDS = {**{w: n for w, n in UNITS.items() if n >= 1}, "twenty": 20}  # one..twenty
 NUM = r"(?:\d{1,2}|" + "|".join(NUM_WORDS) + r")"
 
 
