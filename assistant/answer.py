@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
+from assistant.numbers import MONTHS
 from assistant.retrieve import _TOKEN as _WORD
 from assistant.retrieve import expand, terms
 from assistant.types import Answer, Citation, Passage
@@ -326,16 +327,11 @@ def _merge_quotes(text: str, a: str, b: str) -> str:
     return span if len(span) <= len(a) + len(b) + 40 else a
 
 
-_MONTH_NAMES = (
-    "January February March April May June July August September October November December".split()
-)
-
-
 def _month_year(iso: str | None) -> str | None:
     """"June 2017" for "2017-06" (or "2017-06-30"): how a question names a paper's date."""
     if not iso or len(iso) < 7 or not iso[5:7].isdigit() or not 1 <= int(iso[5:7]) <= 12:
         return iso[:4] if iso else None
-    return f"{_MONTH_NAMES[int(iso[5:7]) - 1]} {iso[:4]}"
+    return f"{MONTHS[int(iso[5:7]) - 1]} {iso[:4]}"
 
 
 def _end(statement: str) -> str:

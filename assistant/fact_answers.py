@@ -33,7 +33,7 @@ from assistant.fact_vocab import (
     place_of,
     squeeze,
 )
-from assistant.numbers import ORDINALS, UNITS
+from assistant.numbers import MONTHS, ORDINALS, UNITS
 from assistant.types import Answer, Citation, Fact
 
 _ORDINALS = {**{w: n for w, n in UNITS.items() if 1 <= n <= 10}, **ORDINALS}
@@ -161,25 +161,11 @@ def _extra(f: Fact, key: str) -> str | None:
 
 
 def _fmt_date(iso: str) -> str:
-    months = [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ]
     parts = [int(p) for p in iso.split("-") if p.isdigit()]
     if len(parts) == 3:
-        return f"{parts[2]} {months[parts[1] - 1]} {parts[0]}"
+        return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
     if len(parts) == 2:
-        return f"{months[parts[1] - 1]} {parts[0]}"
+        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
     return iso
 
 

@@ -1,4 +1,4 @@
-"""Number words as documents and questions write them ("five recommendations", "the third recommendation")."""
+"""Number and month words as documents and questions write them ("five recommendations", "July 2024")."""
 
 from __future__ import annotations
 
@@ -17,3 +17,7 @@ ORDINALS: dict[str, int] = {
         "first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth".split(), start=1
     )
 }
+
+MONTHS: tuple[str, ...] = tuple(
+    "January February March April May June July August September October November December".split()
+)

@@ -13,31 +13,14 @@ import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
 
+from assistant.numbers import MONTHS
 from assistant.scope import places_in
 from assistant.types import Document, Fact, Paragraph
 from ingest.facts_ratings import extract_ratings, extract_scores
 from ingest.facts_recommendations import extract_actions, extract_counts, extract_recommendations
 from ingest.facts_text import Builder, Line, lines_of, sentences
 
-_MONTHS = {
-    m[:3].lower(): i + 1
-    for i, m in enumerate(
-        [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ]
-    )
-}
+_MONTHS = {m[:3].lower(): i + 1 for i, m in enumerate(MONTHS)}
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
     r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
