@@ -299,24 +299,28 @@ def build_answer(question: str, statements: Sequence[tuple[str, Passage, str]]) 
         else:
             marker = len(citations) + 1
             by_paragraph[where] = marker
-            citations.append(
-                Citation(
-                    marker=marker,
-                    source=passage.source,
-                    document=p.doc_id,
-                    title=passage.meta.title,
-                    section=p.section,
-                    label=p.label,
-                    paragraph=p.ordinal,
-                    page=p.page,
-                    quote=quote,
-                    date=passage.meta.date,
-                )
-            )
+            citations.append(citation(marker, passage, quote))
         parts.append(f"{_end(statement)} [{marker}]")
     if not parts:
         return refusal(question)
     return Answer(question=question, text=" ".join(parts), refused=False, citations=tuple(citations))
+
+
+def citation(marker: int, passage: Passage, quote: str) -> Citation:
+    """The citation of ``quote`` in ``passage``: its document, section, label, ordinal and page, as stored."""
+    p = passage.paragraph
+    return Citation(
+        marker=marker,
+        source=passage.source,
+        document=p.doc_id,
+        title=passage.meta.title,
+        section=p.section,
+        label=p.label,
+        paragraph=p.ordinal,
+        page=p.page,
+        quote=quote,
+        date=passage.meta.date,
+    )
 
 
 def _merge_quotes(text: str, a: str, b: str) -> str:

@@ -19,10 +19,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from assistant.answer import NOT_IN_DOCUMENTS, sentences
+from assistant.answer import NOT_IN_DOCUMENTS, citation, sentences
 from assistant.errors import ConfigError
 from assistant.retrieve import terms
-from assistant.types import Answer, Citation, Passage
+from assistant.types import Answer, Passage
 
 log = logging.getLogger(__name__)
 
@@ -261,7 +261,7 @@ def verify(question: str, reply: str, passages: Sequence[Passage]) -> Answer | N
         if line not in rendered:
             rendered.append(line)
     citations = tuple(
-        _citation(marker, first[marker], _merge(first[marker].paragraph.text, quotes[marker]))
+        citation(marker, first[marker], _merge(first[marker].paragraph.text, quotes[marker]))
         for marker in sorted(first)
     )
     return Answer(question=question, text=" ".join(rendered), refused=False, citations=citations)
@@ -424,17 +424,3 @@ def _merge(text: str, quotes: Sequence[str]) -> str:
     return text[spans[0][0] : spans[0][1]]
 
 
-def _citation(marker: int, passage: Passage, quote: str) -> Citation:
-    p = passage.paragraph
-    return Citation(
-        marker=marker,
-        source=passage.source,
-        document=p.doc_id,
-        title=passage.meta.title,
-        section=p.section,
-        label=p.label,
-        paragraph=p.ordinal,
-        page=p.page,
-        quote=quote,
-        date=passage.meta.date,
-    )
