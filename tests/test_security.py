@@ -214,7 +214,13 @@ def test_councillors_and_officers_get_the_part2_answer_marked_as_part2(bot: Assi
     cited = {c.document for c in answer.citations}
     assert CANARY_ID in cited
     assert answer.classification == "part2"  # an answer built from exempt text says so
-    assert bot.ask("How did inspectors rate Bexley?", role=role).classification == "part1"
+    # an answer from public papers only is not marked (the exempt paper disputes Bexley's rating, so a
+    # councillor's rating answer rightly is: ask something only the public report says)
+    public_only = bot.ask("Who led the Bexley inspection?", role=role)
+    assert not public_only.refused and public_only.classification == "part1"
+    disputed = bot.ask("How did inspectors rate Bexley?", role=role)
+    cited = {c.document for c in disputed.citations}
+    assert disputed.classification == ("part2" if CANARY_ID in cited else "part1")
     assert bot.context(CANARY_ID, 5, radius=2, role=role)
     assert any(f.document == CANARY_ID for f in bot.facts(role=role))
 
