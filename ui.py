@@ -32,11 +32,12 @@ import gradio as gr  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from assistant.api import answer_json  # noqa: E402
-from assistant.briefing import briefing_docx, briefing_markdown, long_date, where  # noqa: E402
+from assistant.briefing import briefing_docx, briefing_markdown, where  # noqa: E402
 from assistant.config import Settings, load_settings  # noqa: E402
 from assistant.engine import Assistant  # noqa: E402
 from assistant.errors import AssistantError, IndexMissing  # noqa: E402
 from assistant.facts import SCALES, facts_table  # noqa: E402
+from assistant.numbers import date_text  # noqa: E402
 from assistant.types import Citation, Fact, Filters, Paragraph, Turn  # noqa: E402
 from assistant.users import load_users, normalise_role, users_file, verify  # noqa: E402
 
@@ -105,7 +106,7 @@ def render_answer(text: str, refused: bool, exempt: bool = False) -> str:
 
 def citation_meta(c: Citation) -> str:
     """Title, date, section, paragraph label and page of a citation, unknown parts left out."""
-    when = _month_text(c.date)
+    when = date_text(c.date)
     bits = [c.title or c.document, when, where(c) or None]
     return " \u00b7 ".join(b for b in bits if b)
 
@@ -113,21 +114,6 @@ def citation_meta(c: Citation) -> str:
 def render_source(c: Citation) -> str:
     """Chat Markdown for one numbered source under an answer."""
     return f"**Source \\[{c.marker}\\]** {escape_markdown(citation_meta(c))} \u2014 *click to view in context*"
-
-
-def _month_text(iso: str | None) -> str | None:
-    if not iso:
-        return None
-    months = "January February March April May June July August September October November December".split()
-    parts = iso.split("-")
-    try:
-        if len(parts) == 3:
-            return long_date(date(int(parts[0]), int(parts[1]), int(parts[2])))
-        if len(parts) == 2:
-            return f"{months[int(parts[1]) - 1]} {parts[0]}"
-    except (ValueError, IndexError):
-        pass
-    return iso
 
 
 def highlight(text: str, quote: str | None) -> str:
@@ -315,7 +301,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         items = assistant.context(document, paragraph, radius=3, role=role)
         rec = assistant.retriever.documents.get(document)
         meta = " \u00b7 ".join(
-            x for x in ((rec.meta.body, _month_text(rec.meta.date), rec.source) if rec else ()) if x
+            x for x in ((rec.meta.body, date_text(rec.meta.date), rec.source) if rec else ()) if x
         )
         return render_context(items, paragraph, quote, title_of(document), meta)
 

@@ -20,13 +20,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from assistant.numbers import MONTHS, date_text
 from assistant.types import Answer, Citation, Turn
 
 TITLE = "Committee briefing note"
 _MARKER = re.compile(r"\[(\d+)\]")
-_MONTHS = "January February March April May June July August September October November December".split()
-
-
 @dataclass(frozen=True)
 class Note:
     """One numbered note of the briefing: a citation renumbered across the whole briefing."""
@@ -62,22 +60,7 @@ class Briefing:
 
 def long_date(day: date) -> str:
     """'6 November 2024'."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def _iso_date_text(iso: str | None) -> str | None:
-    """A document's ISO date ("2024-07" or "2024-11-06") for reading; None stays None."""
-    if not iso:
-        return None
-    parts = iso.split("-")
-    try:
-        if len(parts) == 3:
-            return long_date(date(int(parts[0]), int(parts[1]), int(parts[2])))
-        if len(parts) == 2:
-            return f"{_MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    except (ValueError, IndexError):
-        pass
-    return iso
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def where(c: Citation) -> str:
@@ -93,7 +76,7 @@ def where(c: Citation) -> str:
 def source_line(c: Citation) -> str:
     """A document's reference for notes and the annex: title (date), file."""
     title = c.title or c.document
-    when = _iso_date_text(c.date)
+    when = date_text(c.date)
     return f"{title} ({when})" if when else title
 
 

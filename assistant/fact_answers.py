@@ -33,7 +33,7 @@ from assistant.fact_vocab import (
     place_of,
     squeeze,
 )
-from assistant.numbers import MONTHS, ORDINALS, UNITS
+from assistant.numbers import ORDINALS, UNITS, date_text
 from assistant.types import Answer, Citation, Fact
 
 _ORDINALS = {**{w: n for w, n in UNITS.items() if 1 <= n <= 10}, **ORDINALS}
@@ -158,15 +158,6 @@ def _std(f: Fact) -> str:
 
 def _extra(f: Fact, key: str) -> str | None:
     return next((v for k, v in f.extra if k == key), None)
-
-
-def _fmt_date(iso: str) -> str:
-    parts = [int(p) for p in iso.split("-") if p.isdigit()]
-    if len(parts) == 3:
-        return f"{parts[2]} {MONTHS[parts[1] - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{MONTHS[parts[1] - 1]} {parts[0]}"
-    return iso
 
 
 def _short(text: str, limit: int = 160) -> str:
@@ -563,7 +554,7 @@ class _Writer:
     def dates(self, facts: Sequence[Fact], what: str) -> list[str]:
         lines = []
         for group in _by_inspection(_distinct(facts)):
-            values = " / ".join(dict.fromkeys(_fmt_date(f.value) for f in group))
+            values = " / ".join(dict.fromkeys((date_text(f.value) or f.value) for f in group))
             on = "on" if all(f.value.count("-") == 2 for f in group) else "in"
             lines.append(f"{_who(group[0])}: {what} {on} {values} {self.marks(group)}." + self.note(group))
         return lines

@@ -21,3 +21,18 @@ ORDINALS: dict[str, int] = {
 MONTHS: tuple[str, ...] = tuple(
     "January February March April May June July August September October November December".split()
 )
+
+
+def date_text(iso: str | None) -> str | None:
+    """An ISO date as a reader writes it: "2024-11-06" -> "6 November 2024", "2024-07" -> "July 2024"."""
+    if not iso:
+        return None
+    parts = iso.split("-")
+    try:
+        if len(parts) == 3 and 1 <= int(parts[1]) <= 12:
+            return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {int(parts[0])}"
+        if len(parts) == 2 and 1 <= int(parts[1]) <= 12:
+            return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    except ValueError:
+        pass
+    return iso

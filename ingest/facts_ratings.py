@@ -210,15 +210,7 @@ def _table_rating(out: Builder, line: Line, cells: Sequence[str], place: _Place,
         return True
     label = standard_from(name_text, place.domain) if framework_ok else None
     if label and YOUTH_2018 in scales_of(key):
-        out.add(
-            line.para,
-            "standard_rating",
-            spell(key, YOUTH_2018) or "",
-            quote,
-            name=_standard_name(label),
-            scale=YOUTH_2018,
-        )
-        return True
+        return _add_standard(out, line, key, label, quote)
     # A two-cell legacy area row: "Reducing the likelihood of reoffending | Unsatisfactory".
     clean = clean_cells(cells)
     if (
@@ -233,6 +225,20 @@ def _table_rating(out: Builder, line: Line, cells: Sequence[str], place: _Place,
         out.add(line.para, "standard_rating", spell(key, LEGACY) or "", quote, name=clean[0], scale=LEGACY)
         return True
     return False
+
+
+def _add_standard(out: Builder, line: Line, key: str, label: str, quote: str, year: int | None = None) -> bool:
+    """Record a standard's rating on the HMIP youth-justice scale (the only scale with named standards)."""
+    out.add(
+        line.para,
+        "standard_rating",
+        spell(key, YOUTH_2018) or "",
+        quote,
+        name=_standard_name(label),
+        scale=YOUTH_2018,
+        year=year,
+    )
+    return True
 
 
 def _bare_rating(out: Builder, line: Line, place: _Place) -> bool:
@@ -255,15 +261,7 @@ def _bare_rating(out: Builder, line: Line, place: _Place) -> bool:
     if label is None or YOUTH_2018 not in scales_of(key):
         return False
     quote = line.para.text.strip() if body == whole else line.text.strip()
-    out.add(
-        line.para,
-        "standard_rating",
-        spell(key, YOUTH_2018) or "",
-        quote,
-        name=_standard_name(label),
-        scale=YOUTH_2018,
-    )
-    return True
+    return _add_standard(out, line, key, label, quote)
 
 
 # -- prose ---------------------------------------------------------------------------------------
@@ -348,15 +346,7 @@ def _sentence_ratings(out: Builder, line: Line, sentence: str) -> None:
     if label and not overall_at:
         key = rating_key(rated[0].group("t"))
         if key and YOUTH_2018 in scales_of(key) and (year is None or year >= FRAMEWORK_FROM_YEAR):
-            out.add(
-                line.para,
-                "standard_rating",
-                spell(key, YOUTH_2018) or "",
-                sentence,
-                name=_standard_name(label),
-                scale=YOUTH_2018,
-                year=year,
-            )
+            _add_standard(out, line, key, label, sentence, year)
         return
     if overall_at:
         # The rating nearest "overall" ("rated 'Good' overall", "overall judgement of 'Good'").

@@ -6,6 +6,7 @@ import hashlib
 import math
 import os
 import re
+import socket
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -19,6 +20,13 @@ CORPUS = ROOT / "corpus"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 go_offline()
+
+
+def free_port() -> int:
+    """A free TCP port on 127.0.0.1 for a server a test starts (and stops)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 @pytest.fixture(autouse=True)

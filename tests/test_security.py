@@ -346,20 +346,17 @@ def test_a_briefing_built_from_part2_text_is_marked_not_for_publication(bot: Ass
 
 def test_ui_sign_in_gives_each_user_their_role(bot: Assistant, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """With a users file the UI asks for sign-in; a public account never sees Part 2, a councillor does."""
-    import socket
-
     from gradio_client import Client
 
     import ui
     from assistant.users import add_user
+    from tests.conftest import free_port
 
     users = tmp_path / "users.json"
     add_user("guest", "guest-password-1", "public", users)
     add_user("cllr", "cllr-password-1", "councillor", users)
     monkeypatch.setenv("ASSISTANT_USERS", str(users))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     app = ui.build_app(bot)
     ui.launch(app, server_port=port, prevent_thread_lock=True, quiet=True)
     try:

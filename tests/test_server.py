@@ -7,7 +7,6 @@ Nothing to install: the server binary comes with chromadb in the venv; the test 
 from __future__ import annotations
 
 import shutil
-import socket
 import stat
 import subprocess
 import sys
@@ -23,17 +22,11 @@ from assistant.engine import Assistant
 from assistant.errors import StoreError
 from assistant.store import open_store
 from ingest.pipeline import ingest
-from tests.conftest import CORPUS, FakeEmbedder
+from tests.conftest import CORPUS, FakeEmbedder, free_port
 
 pytestmark = pytest.mark.server
 
 BEXLEY = "hmip-inspection-youth-justice-services-bexley-2024-07"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _chroma_binary() -> str | None:
@@ -47,7 +40,7 @@ def chroma_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     binary = _chroma_binary()
     if binary is None:
         pytest.fail("the `chroma` binary is missing from the venv: reinstall with `make install`")
-    port = _free_port()
+    port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
     log = open(data / "server.log", "wb")  # noqa: SIM115 - closed in the finaliser below
     proc = subprocess.Popen(
@@ -174,7 +167,7 @@ def test_two_assistants_sharing_the_server_see_each_others_ingests(
 
 
 def test_unreachable_server_is_one_clear_error(tmp_path: Path) -> None:
-    settings = Settings(chroma_url=f"http://127.0.0.1:{_free_port()}", model="fake-hash-64")
+    settings = Settings(chroma_url=f"http://127.0.0.1:{free_port()}", model="fake-hash-64")
     with pytest.raises(StoreError) as info:
         open_store(settings)
     assert "127.0.0.1" in str(info.value) and "\n" not in str(info.value)
@@ -211,7 +204,7 @@ def test_two_ui_processes_share_one_server(chroma_url: str, real_embedder, tmp_p
     procs, urls = [], []
     try:
         for _ in range(2):
-            port = _free_port()
+            port = free_port()
             env = {**__import__("os").environ, "ASSISTANT_CHROMA_URL": chroma_url, "GRADIO_SERVER_PORT": str(port)}
             env.pop("ASSISTANT_INDEX", None)
             procs.append(

@@ -7,7 +7,6 @@ import functools
 import json
 import os
 import shutil
-import socket
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -18,7 +17,7 @@ import pytest
 
 from assistant.briefing import briefing_docx, briefing_markdown
 from assistant.types import Answer, Citation, Turn
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, free_port
 
 BEXLEY = "How did inspectors rate Bexley?"
 FOLLOW_UP = "And how many recommendations were there?"
@@ -43,12 +42,6 @@ class RunningUI:
     assistant: Any
     index_dir: Path
     feedback: Path
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @functools.cache
