@@ -86,11 +86,11 @@ def format_table(results: dict[str, Any]) -> str:
     rows = results.get("scale") or []
     if rows:
         lines += ["Scale (generated corpus)",
-                  f"  {'docs':>6}{'chunks':>8}{'ingest':>10}{'index':>10}{'open':>8}{'p50':>9}{'p95':>9}"
+                  f"  {'docs':>6}{'chunks':>8}{'ingest':>10}{'CPU':>10}{'index':>10}{'open':>8}{'p50':>9}{'p95':>9}"
                   f"{'accuracy':>10}"]
         for r in rows:
             lines.append(f"  {r['documents']:>6}{r['chunks']:>8}{_fmt(r['ingest_s'], ' s'):>10}"
-                         f"{_fmt(r['index_mb'], ' MB'):>10}{_fmt(r['open_s'], ' s'):>8}"
+                         f"{_fmt(r.get('ingest_cpu_s'), ' s'):>10}{_fmt(r['index_mb'], ' MB'):>10}{_fmt(r['open_s'], ' s'):>8}"
                          f"{_fmt(r['warm_p50_ms'], ' ms'):>9}{_fmt(r['warm_p95_ms'], ' ms'):>9}"
                          f"{_pct(r['answer_accuracy']):>10} ({r['questions']} q)")
         lines.append("")

@@ -192,14 +192,15 @@ def scale(plan: BenchPlan, settings: Settings, tmp: Path, out: Path) -> list[dic
     embedder = SentenceTransformerEmbedder(settings.model, settings.batch_size)
     embedder.embed(["warm up"])
     rows: list[dict[str, Any]] = []
-    cumulative = 0.0
+    cumulative = cpu = 0.0
     embedded = 0
     for n in sorted(plan.tiers):
         _say(f"scale: {n} generated documents")
         corpus = generate(folder, n, plan.seed, plan.planted)  # a prefix of the next tier: ingest only adds
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         report = ingest([folder], tier_settings, embedder=embedder, progress=False)
         cumulative += time.perf_counter() - started
+        cpu += time.process_time() - cpu_started  # this process's own CPU: readable even on a shared machine
         started = time.perf_counter()
         assistant = Assistant(tier_settings)
         open_s = time.perf_counter() - started
@@ -213,6 +214,7 @@ def scale(plan: BenchPlan, settings: Settings, tmp: Path, out: Path) -> list[dic
             "searchable_chunks": int(info["chunks"]),  # what retrieval ranks (headings excluded)
             "failed": len(report.failed),
             "ingest_s": round(cumulative, 1),
+            "ingest_cpu_s": round(cpu, 1),
             "index_mb": round(dir_size_mb(index), 1),
             "open_s": round(open_s, 2),
             "questions": m.questions,
