@@ -319,7 +319,7 @@ def citation(marker: int, passage: Passage, quote: str) -> Citation:
         document=p.doc_id,
         title=passage.meta.title,
         section=p.section,
-        label=p.label,
+        label=p.cited_label,
         paragraph=p.ordinal,
         page=p.page,
         quote=quote,

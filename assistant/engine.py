@@ -333,7 +333,7 @@ class Assistant:
                         **c.__dict__,
                         "section": c.section or (p.section if p else None),
                         "page": c.page if c.page is not None else (p.page if p else None),
-                        "label": c.label or (p.label if p else None),
+                        "label": c.label or (p.cited_label if p else None),
                         "source": rec.source if rec else c.source,
                         "date": c.date or (rec.meta.date if rec else None),
                     }

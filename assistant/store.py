@@ -135,6 +135,7 @@ class Store:
                     "ordinal": p.ordinal,
                     "part": chunk.part,
                     "label": p.label,
+                    "within": p.within,
                     "section": p.section,
                     "page": p.page,
                     "kind": p.kind,
@@ -294,6 +295,7 @@ def stored_chunk(rid: str, meta: dict[str, Any], text: str) -> StoredChunk:
         page=int(page) if page is not None else None,
         kind=str(meta.get("kind") or "text"),
         context=_none(meta.get("context")),
+        within=_none(meta.get("within")),
     )
     return StoredChunk(
         chunk_id=rid,

@@ -76,7 +76,8 @@ class Paragraph:
 
     ``text`` is verbatim document text (what is quoted and shown). ``label`` is the document's own number for it
     ("6.1", "Recommendation 3", "2"), ``section`` the enclosing heading ("2.2 Planning"), ``context`` what a
-    reader needs for the paragraph to read on its own but is printed elsewhere (a table's header row).
+    reader needs for the paragraph to read on its own but is printed elsewhere (a table's header row). ``within``
+    is the numbered paragraph an unnumbered one is part of: a bullet under "5.6" is cited as paragraph 5.6.
     """
 
     doc_id: str
@@ -87,6 +88,12 @@ class Paragraph:
     page: int | None = None
     kind: str = "text"  # one of ParagraphKind
     context: str | None = None
+    within: str | None = None
+
+    @property
+    def cited_label(self) -> str | None:
+        """The label a reader cites it by: its own, else the numbered paragraph it sits in."""
+        return self.label or self.within
 
 
 @dataclass(frozen=True)

@@ -206,7 +206,7 @@ def _gold_rank(
         return None
     for rank, passage in enumerate(passages[:k], 1):
         p = passage.paragraph
-        if is_gold(p.doc_id, p.label, p.ordinal, q.expect):
+        if is_gold(p.doc_id, p.cited_label, p.ordinal, q.expect):
             return rank
     return None
 

@@ -24,6 +24,7 @@ Rules, in short:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.types import Document, Page, Paragraph
@@ -76,6 +77,30 @@ def split_paragraphs(doc: Document) -> list[Paragraph]:
     return _Splitter(doc.pages).run(doc.doc_id)
 
 
+_DECIMAL = re.compile(r"^\d{1,2}(\.\d{1,2})+$")
+
+
+def _enclosing_numbers(spans: list[_Span]) -> list[str | None]:
+    """For each unnumbered block, the decimal-numbered paragraph it continues ("5.6" for the bullets under it).
+
+    Committee reports number every paragraph ("5.6 ... Activities to date: - ..."), and what follows a numbered
+    paragraph without a number of its own is part of it, up to the next number, heading, table or section.
+    Only decimal labels open such a paragraph: after a list item "3." the next prose is not part of item 3.
+    """
+    out: list[str | None] = []
+    current: tuple[str, str | None] | None = None  # (label, section)
+    for s in spans:
+        if s.label is not None or s.kind in ("heading", "table_row"):
+            current = (s.label, s.section) if s.label and s.kind == "text" and _DECIMAL.match(s.label) else None
+            out.append(None)
+        elif current is not None and current[1] == s.section and s.kind in ("text", "list_item"):
+            out.append(current[0])
+        else:
+            current = None
+            out.append(None)
+    return out
+
+
 class _Splitter:
     """One pass over a document's pages; holds the open headings while it walks the units."""
 
@@ -101,6 +126,7 @@ class _Splitter:
         while i < len(units):
             i += self._take(units, i)
         _attach_junk(self.spans, junk)
+        within = _enclosing_numbers(self.spans)
         return [
             Paragraph(
                 doc_id=doc_id,
@@ -111,8 +137,9 @@ class _Splitter:
                 page=self.pages[s.page].number,
                 kind=s.kind,
                 context=s.context,
+                within=w,
             )
-            for n, s in enumerate(self.spans, start=1)
+            for n, (s, w) in enumerate(zip(self.spans, within, strict=True), start=1)
         ]
 
     # -- sections -------------------------------------------------------------------------------------------

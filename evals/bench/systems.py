@@ -120,7 +120,7 @@ class Bm25Only:
             return Answer(question=question, text="", refused=True)
         p = top[0].paragraph
         cite = Citation(marker=1, source=top[0].source, document=p.doc_id, title=top[0].meta.title,
-                        section=p.section, label=p.label, paragraph=p.ordinal, page=p.page, quote=p.text,
+                        section=p.section, label=p.cited_label, paragraph=p.ordinal, page=p.page, quote=p.text,
                         date=top[0].meta.date)
         return Answer(question=question, text=p.text, refused=False, citations=(cite,))
 
@@ -143,7 +143,7 @@ def gold_texts(assistant: Assistant, expect: Any) -> list[str]:
     for doc in docs:
         for chunk in assistant.retriever.paragraphs_of(doc):
             p = chunk.paragraph
-            if is_gold(doc, p.label, p.ordinal, expect):
+            if is_gold(doc, p.cited_label, p.ordinal, expect):
                 out.append(p.text)
     return out
 
