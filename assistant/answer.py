@@ -15,7 +15,7 @@ from itertools import pairwise
 
 from assistant.numbers import MONTHS
 from assistant.retrieve import _TOKEN as _WORD
-from assistant.retrieve import expand, terms
+from assistant.retrieve import LIGHT_VERBS, expand, terms
 from assistant.types import Answer, Citation, Passage
 
 NOT_IN_DOCUMENTS = "The documents don't say."
@@ -51,8 +51,27 @@ _QTYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("who", re.compile(
         r"^\s*(who|whom|whose|which (officer|person|manager|inspector|councillor)|who's)\b|\bwhat is the name\b|"
         r"\bname of the\b", re.I)),
-    ("rating", re.compile(r"\b(rate|rated|rating|ratings|judgement|judgment|graded|grade)\b", re.I)),
+    # "rate" is a rating when it is the verb ("How did they rate it?"); "the reoffending rate" asks for a figure.
+    ("rating", re.compile(r"\b(rated|rating|ratings|judgement|judgment|graded|grade)\b|"
+                          r"\b(did|do|does|would|to|they|inspectors?|we)\s+rate\b", re.I)),
+    ("how_many", re.compile(r"\brates?\b", re.I)),
 )
+
+
+# "When will ...?" asks about something after the paper was written, so the paper's own date does not answer it.
+_AHEAD = re.compile(r"\bwhen (will|is .* (due|expected|planned)|are .* (due|expected|planned))\b|\bby when\b", re.I)
+
+
+def asks_ahead(question: str) -> bool:
+    """"When will it be reported?", "By when ...?": a date after the paper's own."""
+    return bool(_AHEAD.search(question))
+
+
+def only_own_date(text: str, own: str | None) -> bool:
+    """Are all the dates in ``text`` the paper's own month and year (its cover: "Date: June 2017")?"""
+    stamp = (_month_year(own) or "").lower()
+    found = [" ".join(m.group(0).lower().split()) for m in _DATE.finditer(text)]
+    return bool(stamp) and bool(found) and all(d in stamp for d in found)
 
 
 def question_type(question: str) -> str:
@@ -120,11 +139,14 @@ class KeyTerms:
     def of(cls, question: str, idf: Callable[[str], float], scope_terms: Sequence[str] = ()) -> KeyTerms:
         scope = set(scope_terms)
         alternatives: dict[str, set[str]] = {}
+        light: set[str] = set()
         for word in _WORD.findall(question.lower().replace("’", "'")):
             for t in terms(word):
                 if t not in scope:
                     alternatives.setdefault(t, {t}).update(terms(expand(word)))
-        return cls(alternatives, {t: idf(t) for t in alternatives})
+                    if word in LIGHT_VERBS:
+                        light.add(t)
+        return cls(alternatives, {t: idf(t) * (0.25 if t in light else 1.0) for t in alternatives})
 
     def coverage(self, text: str, around: str = "") -> float:
         """Share (by idf) of the key terms found in ``text``; terms only in ``around`` (headings) count 0.6."""
@@ -218,6 +240,7 @@ def compose(
             is completed by it.
     """
     qtype = question_type(question)
+    ahead = qtype == "when" and asks_ahead(question)
     keys = KeyTerms.of(question, idf, scope_terms)
     candidates: list[Candidate] = []
     for rank, passage in enumerate(passages):
@@ -243,7 +266,7 @@ def compose(
                 continue
             # A question with no content words at all ("and?") is answered by the best passage only.
             coverage = keys.coverage(quote, around) if keys.total > 0 else float(rank == 0)
-            typed = has_type(qtype, quote, lower_vocab) or (
+            typed = (has_type(qtype, quote, lower_vocab) and not (ahead and only_own_date(quote, meta.date))) or (
                 lead is not None and qtype == "who" and has_type(qtype, lead.paragraph.text, lower_vocab)
             )
             # Prefer covering sentences, then typed evidence, then the retriever's order, then brevity.

@@ -12,6 +12,7 @@ from dataclasses import replace
 from assistant.answer import (
     KeyTerms,
     acronyms,
+    asks_ahead,
     build_answer,
     compose,
     has_type,
@@ -260,7 +261,7 @@ class Assistant:
         Used only when the question is about a paper itself: its title and issuing committee (with their
         acronyms) account for what the question names; the answer quotes the cover line that carries the date.
         """
-        if question_type(question) != "when" or not _ABOUT_A_PAPER.search(question):
+        if question_type(question) != "when" or not _ABOUT_A_PAPER.search(question) or asks_ahead(question):
             return None
         keys = KeyTerms.of(question, self._idf, [*scope_terms, *_MEETING_VERBS])
         best: tuple[float, str] | None = None

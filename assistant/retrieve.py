@@ -60,6 +60,14 @@ SYNONYMS = {
     "money": ("budget", "fund", "funding"),
     "police": ("constabulary", "mps"),
 }
+# Verbs a question leans on that the documents say another way ("How many meetings did they hold" / "conducted 13
+# meetings"; "which group has become over-represented" / "are over-represented"): they count for little when
+# judging whether a sentence answers the question.
+LIGHT_VERBS = frozenset(
+    """hold holds held holding take takes took taken taking make makes made making look looks looked looking run runs
+    ran running become becomes became becoming put puts keep keeps kept go goes went gone happen happens happened
+    need needs needed use uses used using show shows showed shown involve involves involved play plays played""".split()
+)
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 # Words every question has that say nothing about what it asks.
@@ -72,7 +80,9 @@ STOPWORDS = frozenset(
     said give please know any anything there's what's think thought describe described mention mentioned explain
     explained find found note noted highlight highlighted comment commented summarise summarize list lists came come
     comes since got get gets did inspector inspectors many much main major according latest current currently carry
-    carried report reports document documents paper date dates day long""".split()  # inspectorate reports say "we", not "inspectors"
+    carried report reports document documents paper date dates day long among amongst across within without upon
+    onto toward towards via per behind beyond around along throughout despite whether whose whilst though although
+    unless""".split()  # inspectorate reports say "we", not "inspectors"
 )
 
 
