@@ -124,6 +124,18 @@ def has_type(qtype: str, text: str, lower_vocab: frozenset[str] = frozenset()) -
     return True
 
 
+# Action-plan and KPI tables name who is responsible in a column of their own, often a team or an agency.
+_LEAD_COLUMN = re.compile(r"^(leads?|lead (officer|agency|person)|owners?|responsible( (officer|person|lead))?|"
+                          r"accountable|by whom|officer|contact)$", re.I)
+
+
+def names_lead(row: str, header: str | None) -> bool:
+    """Does the table row fill a Lead/Owner/Responsible column of its header?"""
+    heads = [h.strip() for h in (header or "").split("\t")]
+    cells = [c.strip() for c in row.split("\t")]
+    return any(_LEAD_COLUMN.match(h) and i < len(cells) and cells[i] for i, h in enumerate(heads))
+
+
 @dataclass(frozen=True)
 class KeyTerms:
     """What a question asks about: its content words (stemmed), their idf weights and the documents' synonyms."""
@@ -143,7 +155,8 @@ class KeyTerms:
         for word in _WORD.findall(question.lower().replace("’", "'")):
             for t in terms(word):
                 if t not in scope:
-                    alternatives.setdefault(t, {t}).update(terms(expand(word)))
+                    # an action plan's "When" column answers "when is it due?": synonyms keep their stopwords
+                    alternatives.setdefault(t, {t}).update(terms(expand(word), keep_stopwords=True))
                     if word in LIGHT_VERBS:
                         light.add(t)
         return cls(alternatives, {t: idf(t) * (0.25 if t in light else 1.0) for t in alternatives})
@@ -152,7 +165,7 @@ class KeyTerms:
         """Share (by idf) of the key terms found in ``text``; terms only in ``around`` (headings) count 0.6."""
         if self.total <= 0:
             return 1.0
-        own, near = set(terms(text)), set(terms(around))
+        own, near = set(terms(text, keep_stopwords=True)), set(terms(around, keep_stopwords=True))
         hit = sum(w for t, w in self.weights.items() if self.alternatives[t] & own)
         hit += 0.6 * sum(w for t, w in self.weights.items() if self.alternatives[t] & near and not self.alternatives[t] & own)
         return hit / self.total
@@ -267,6 +280,8 @@ def compose(
             # A question with no content words at all ("and?") is answered by the best passage only.
             coverage = keys.coverage(quote, around) if keys.total > 0 else float(rank == 0)
             typed = (has_type(qtype, quote, lower_vocab) and not (ahead and only_own_date(quote, meta.date))) or (
+                qtype == "who" and "\t" in quote and names_lead(quote, p.context)
+            ) or (
                 lead is not None and qtype == "who" and has_type(qtype, lead.paragraph.text, lower_vocab)
             )
             # Prefer covering sentences, then typed evidence, then the retriever's order, then brevity.

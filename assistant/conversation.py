@@ -31,6 +31,20 @@ def _last_scope(history: Sequence[Turn]) -> tuple[Scope, str] | None:
     return None
 
 
+# "that action", "this recommendation", "it": the follow-up is about what the previous answer quoted.
+_POINTS_BACK = re.compile(r"\b(that|this|those|these|it|its)\b(?!\s+(is|was|are|were)\b)", re.I)
+
+
+def points_back(question: str, history: Sequence[Turn]) -> tuple[tuple[str, int], ...]:
+    """The paragraphs (document, ordinal) the last answer cited, when ``question`` refers back to them."""
+    if not history or not _POINTS_BACK.search(question):
+        return ()
+    last = history[-1].answer
+    if last is None or last.refused:
+        return ()
+    return tuple((c.document, c.paragraph) for c in last.citations)
+
+
 def is_follow_up(question: str) -> bool:
     """Does the question lean on an earlier turn (a connector, a pronoun, or a short capital-free fragment)?"""
     if _CONNECTOR.search(question) or _ANAPHORA.search(question):

@@ -21,7 +21,7 @@ from assistant.answer import (
     refusal,
 )
 from assistant.config import Settings
-from assistant.conversation import resolve
+from assistant.conversation import points_back, resolve
 from assistant.embedding import Embedder, query_embedder
 from assistant.errors import IndexMissing
 from assistant.facts import answer_from_facts, flag_conflicts
@@ -135,7 +135,7 @@ class Assistant:
         if not question:
             return refusal(question, "Ask a question about the documents.")
         resolved = resolve(question, history)
-        answer = self._answer(resolved, filters, role)
+        answer = self._answer(resolved, filters, role, points_back(question, history))
         exempt = any(
             self.retriever.documents[c.document].meta.classification == "part2"
             for c in answer.citations
@@ -150,7 +150,9 @@ class Assistant:
             classification="part2" if exempt else "part1",
         )
 
-    def _answer(self, question: str, filters: Filters | None, role: str) -> Answer:
+    def _answer(
+        self, question: str, filters: Filters | None, role: str, focus: Sequence[tuple[str, int]] = ()
+    ) -> Answer:
         scope = scope_of(question)
         allowed = self.retriever.allowed(filters, None, role)
         docs, must_mention, reason = self._scope_docs(scope, allowed)
@@ -175,6 +177,12 @@ class Assistant:
             return dated
         passages = self._search(question, 10, docs, role, filters)
         retriever = self.retriever
+        # A follow-up that points back ("who leads that action?") reads the paragraphs just quoted first.
+        earlier = [retriever.passage(c) for d, n in focus if d in docs for c in retriever.paragraphs_of(d)
+                   if c.paragraph.ordinal == n]
+        if earlier:
+            seen = {(p.paragraph.doc_id, p.paragraph.ordinal) for p in earlier}
+            passages = [*earlier, *(p for p in passages if (p.paragraph.doc_id, p.paragraph.ordinal) not in seen)]
 
         def lead_in(p: Passage) -> Passage | None:
             lead = retriever.lead_in(p.paragraph.doc_id, p.paragraph.ordinal)
