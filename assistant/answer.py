@@ -261,10 +261,11 @@ def compose(
         lead = lead_in(passage)
         meta = passage.meta
         # What a reader knows about a sentence without it saying so: its headings, its table header, the list it is
-        # in, and which paper it is (title, issuing committee, month and year).
+        # in, and which paper it is (title, issuing committee, month and year, kind: "press release").
         around = " ".join(
             x
-            for x in (p.section, p.context, meta.title, meta.body, _month_year(meta.date), lead.paragraph.text if lead else None)
+            for x in (p.section, p.context, meta.title, meta.body, _month_year(meta.date), meta.kind and meta.kind.replace("_", " "),
+                      lead.paragraph.text if lead else None)
             if x
         )
         spans = sentences(p.text)

@@ -60,6 +60,8 @@ SYNONYMS = {
     "youngsters": ("children", "young"),
     "money": ("budget", "fund", "funding"),
     "police": ("constabulary", "mps"),
+    "quoted": ("said", "says", "stated", "commented"),  # press releases quote people as "X said:"
+    "quote": ("said", "says", "stated", "commented"),
 }
 # Verbs a question leans on that the documents say another way ("How many meetings did they hold" / "conducted 13
 # meetings"; "which group has become over-represented" / "are over-represented"): they count for little when
