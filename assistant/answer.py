@@ -45,7 +45,8 @@ _RATING = re.compile(r"\b(outstanding|good|requires improvement|inadequate|satis
 # Question types and the evidence each needs: a "when" question is answered only by a sentence with a date.
 _QTYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("why", re.compile(r"^\s*(why|how come|what (is|was) the reason|for what reason)\b|\breasons? (for|why)\b", re.I)),
-    ("when", re.compile(r"^\s*(when|what date|on what date|by when|what year|which year|how long ago)\b", re.I)),
+    ("when", re.compile(r"^\s*((from|since|until|by|on|as of|at)\s+)?(when|what date|which date|what year|which year|"
+                        r"what month|how long ago)\b", re.I)),
     ("how_much", re.compile(r"\b(how much|what (is|was) the (budget|cost|funding)|what budget|budget)\b", re.I)),
     ("how_many", re.compile(r"\b(how many|number of|what percentage|what proportion|how often|how long)\b", re.I)),
     ("who", re.compile(

@@ -62,6 +62,12 @@ SYNONYMS = {
     "police": ("constabulary", "mps"),
     "quoted": ("said", "says", "stated", "commented"),  # press releases quote people as "X said:"
     "quote": ("said", "says", "stated", "commented"),
+    "part": ("participation", "participated", "participating"),  # "took part" / "with participation by"
+    # the inspectorates a joint inspection names (see data/bodies.txt)
+    "inspectorates": ("ofsted", "cqc", "hmic", "hmicfrs", "constabulary", "estyn", "hmip"),
+    "inspectorate": ("ofsted", "cqc", "hmic", "hmicfrs", "constabulary", "estyn", "hmip"),
+    "online": ("website", "https", "http", "www"),  # "available online" / "available at https://..."
+    "website": ("online", "https", "http", "www"),
 }
 # Verbs a question leans on that the documents say another way ("How many meetings did they hold" / "conducted 13
 # meetings"; "which group has become over-represented" / "are over-represented"): they count for little when
