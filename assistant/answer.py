@@ -93,18 +93,28 @@ def acronyms(text: str) -> list[str]:
     return out
 
 
+_NEAR = 60  # characters either side of a name, about ten words
+
+
+def person_spans(text: str, lower_vocab: frozenset[str]) -> list[tuple[int, int]]:
+    """Where ``text`` names people (see has_person): (start, end) of each two-word name."""
+    words = list(_CAPITALISED.finditer(text))
+    return [
+        (a.start(), b.end())
+        for a, b in pairwise(words)
+        if text[a.end() : b.start()] in (" ", " - ", "-")
+        and a.group(0).lower() not in lower_vocab
+        and b.group(0).lower() not in lower_vocab
+    ]
+
+
 def has_person(text: str, lower_vocab: frozenset[str]) -> bool:
     """Does ``text`` name a person? Two capitalised words that the documents never write in lower case.
 
     "Maleeka Dachi" and "Sara Pordham" qualify; "Youth Justice" or "Metropolitan Police" do not, because the
     documents also write "youth" and "police": a rule from the corpus's own usage, not from a list of names.
     """
-    words = list(_CAPITALISED.finditer(text))
-    for a, b in pairwise(words):
-        adjacent = text[a.end() : b.start()] in (" ", " - ", "-")
-        if adjacent and a.group(0).lower() not in lower_vocab and b.group(0).lower() not in lower_vocab:
-            return True
-    return False
+    return bool(person_spans(text, lower_vocab))
 
 
 def has_type(qtype: str, text: str, lower_vocab: frozenset[str] = frozenset()) -> bool:
@@ -281,6 +291,11 @@ def compose(
                 continue
             # A question with no content words at all ("and?") is answered by the best passage only.
             coverage = keys.coverage(quote, around) if keys.total > 0 else float(rank == 0)
+            if qtype == "who" and "\t" not in quote and coverage >= threshold:
+                # The person named must be the one the question is about: what it asks is said near the name,
+                # not elsewhere in a long sentence ("Maleeka ... HMIP inspection, ... she is also leading on ...").
+                near = [keys.coverage(quote[max(0, a - _NEAR):b + _NEAR], around) for a, b in person_spans(quote, lower_vocab)]
+                coverage = min(coverage, max(near)) if near else coverage
             typed = (has_type(qtype, quote, lower_vocab) and not (ahead and only_own_date(quote, meta.date))) or (
                 qtype == "who" and "\t" in quote and names_lead(quote, p.context)
             ) or (
