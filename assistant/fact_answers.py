@@ -63,6 +63,12 @@ _CROSS_Q = re.compile(
 )
 
 
+_SOURCE = re.compile(
+    r"\b(?:according to|as (?:stated|reported|set out) in|in|from)\s+(?:the|its|their)\s+(?:[\w'’-]+\s+){0,4}?"
+    r"(?:report|paper|presentation|update|press release|minutes|briefing|document)\b"
+)
+
+
 def answer_from_facts(question: str, facts: Sequence[Fact], titles: Mapping[str, str]) -> Answer | None:
     """Answer a question about ratings, scores, recommendations, actions or dates from ``facts``, with citations.
 
@@ -89,6 +95,9 @@ def answer_from_facts(question: str, facts: Sequence[Fact], titles: Mapping[str,
     pool = [f for f in facts if not places or place_of(f.subject) in places]
     before = re.search(r"\b(?:before|prior to|earlier than|preceding)\s+(?:the\s+|its\s+)?((?:19|20)\d{2})\b", q)
     also: list[str] = [*place_words]
+    source = _SOURCE.search(q)
+    if source:  # "according to the 2017 committee report" says where to look, not what is asked
+        also += re.findall(r"[a-z]+", source.group(0))
     if before:
         pool = [f for f in pool if f.year is not None and f.year < int(before.group(1))]
         years = []
@@ -249,7 +258,7 @@ class _Writer:
             r"recommendations",
             q,
         ):
-            return self.counts(of.get("recommendation_count", []))
+            return self.counts(of.get("recommendation_count", [])) or self.listed(of.get("recommendation", []))
         numbered = re.search(
             r"recommendation\s+(?:number\s+|no\.?\s*)?(\d{1,2}|one|two|three|four|five|six|seven"
             r"|eight|nine|ten)\b|\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth"
@@ -483,6 +492,22 @@ class _Writer:
         for group in _by_inspection(named):
             parts = "; ".join(f"{f.name}: {f.value} {self.mark(f)}" for f in group)
             lines.append(f"By recipient, {_who(group[0])}: {parts}.")
+        return lines
+
+    def listed(self, facts: Sequence[Fact]) -> list[str]:
+        """No paper states how many: count the recommendations a paper lists, each one cited, and say so."""
+        lines = []
+        for group in _by_inspection(_distinct(facts)):
+            by_doc: dict[str, list[Fact]] = defaultdict(list)
+            for f in group:
+                by_doc[f.document].append(f)
+            for doc, listed in by_doc.items():
+                # One recommendation quoted twice in a paper (a list, then the action-plan table) counts once.
+                texts = {re.sub(r"\W+", " ", _plain(f.value)).lower().strip() for f in listed}
+                lines.append(
+                    f"{_who(listed[0])}: {self.title(doc)} lists {len(texts)} recommendations; it states no total, "
+                    f"so this is a count of the list {self.marks(listed)}."
+                )
         return lines
 
     def recommendation_n(self, facts: Sequence[Fact], n: str) -> list[str]:
