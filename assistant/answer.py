@@ -94,6 +94,9 @@ def acronyms(text: str) -> list[str]:
 
 
 _NEAR = 60  # characters either side of a name, about ten words
+_NAMES_A_PAPER = re.compile(
+    r"\b(report|paper|presentation|press release|briefing|update|letter|committee|sub-committee|select|scrutiny|"
+    r"meeting|agenda|minutes|slides?)\b", re.I)
 
 
 def person_spans(text: str, lower_vocab: frozenset[str]) -> list[tuple[int, int]]:
@@ -172,13 +175,16 @@ class KeyTerms:
                         light.add(t)
         return cls(alternatives, {t: idf(t) * (0.25 if t in light else 1.0) for t in alternatives})
 
-    def coverage(self, text: str, around: str = "") -> float:
-        """Share (by idf) of the key terms found in ``text``; terms only in ``around`` (headings) count 0.6."""
+    def coverage(self, text: str, around: str = "", paper: str = "") -> float:
+        """Share (by idf) of the key terms found in ``text``; terms only in ``around`` (its headings, table header,
+        list lead-in) or ``paper`` (which paper it is: title, committee, date, kind) count 0.6."""
         if self.total <= 0:
             return 1.0
-        own, near = set(terms(text, keep_stopwords=True)), set(terms(around, keep_stopwords=True))
-        hit = sum(w for t, w in self.weights.items() if self.alternatives[t] & own)
-        hit += 0.6 * sum(w for t, w in self.weights.items() if self.alternatives[t] & near and not self.alternatives[t] & own)
+        levels = [(1.0, set(terms(text, keep_stopwords=True))), (0.6, set(terms(around, keep_stopwords=True))),
+                  (0.6, set(terms(paper, keep_stopwords=True)))]
+        hit = 0.0
+        for t, w in self.weights.items():
+            hit += w * max((share for share, found in levels if self.alternatives[t] & found), default=0.0)
         return hit / self.total
 
 
@@ -265,6 +271,7 @@ def compose(
     """
     qtype = question_type(question)
     ahead = qtype == "when" and asks_ahead(question)
+    names_paper = bool(_NAMES_A_PAPER.search(question))
     keys = KeyTerms.of(question, idf, scope_terms)
     candidates: list[Candidate] = []
     for rank, passage in enumerate(passages):
@@ -273,11 +280,9 @@ def compose(
         meta = passage.meta
         # What a reader knows about a sentence without it saying so: its headings, its table header, the list it is
         # in, and which paper it is (title, issuing committee, month and year, kind: "press release").
-        around = " ".join(
-            x
-            for x in (p.section, p.context, meta.title, meta.body, _month_year(meta.date), meta.kind and meta.kind.replace("_", " "),
-                      lead.paragraph.text if lead else None)
-            if x
+        around = " ".join(x for x in (p.section, p.context, lead.paragraph.text if lead else None) if x)
+        paper = " ".join(
+            x for x in (meta.title, meta.body, _month_year(meta.date), meta.kind and meta.kind.replace("_", " ")) if x
         )
         spans = sentences(p.text)
         # A statement and the sentence that completes it ("... financial considerations ... These will be reviewed
@@ -290,11 +295,16 @@ def compose(
             if needed and not any(m.lower() in quote.lower() for m in needed):
                 continue
             # A question with no content words at all ("and?") is answered by the best passage only.
-            coverage = keys.coverage(quote, around) if keys.total > 0 else float(rank == 0)
-            if qtype == "who" and "\t" not in quote and coverage >= threshold:
-                # The person named must be the one the question is about: what it asks is said near the name,
-                # not elsewhere in a long sentence ("Maleeka ... HMIP inspection, ... she is also leading on ...").
-                near = [keys.coverage(quote[max(0, a - _NEAR):b + _NEAR], around) for a, b in person_spans(quote, lower_vocab)]
+            coverage = keys.coverage(quote, around, paper) if keys.total > 0 else float(rank == 0)
+            if qtype == "who" and coverage >= threshold:
+                # The person named must be the one the question is about: what it asks is said near the name, not
+                # elsewhere in a long sentence ("Maleeka ... HMIP inspection, ... she is also leading on ..."), and
+                # only by the paper's title when the question is about the paper ("who wrote the committee
+                # report?"): an action plan's Lead column in an inspection's paper did not lead the inspection.
+                windows = [quote] if "\t" in quote else [
+                    quote[max(0, a - _NEAR) : b + _NEAR] for a, b in person_spans(quote, lower_vocab)
+                ]
+                near = [keys.coverage(w, around, paper if names_paper else "") for w in windows]
                 coverage = min(coverage, max(near)) if near else coverage
             typed = (has_type(qtype, quote, lower_vocab) and not (ahead and only_own_date(quote, meta.date))) or (
                 qtype == "who" and "\t" in quote and names_lead(quote, p.context)

@@ -95,6 +95,24 @@ STOPWORDS = frozenset(
 )
 
 
+# Irregular English verb forms the stemmer leaves apart ("chose"/"choose", "led"/"lead", "met"/"meet").
+_IRREGULAR = {
+    form: base
+    for base, forms in (
+        ("choose", "chose chosen"), ("lead", "led"), ("write", "wrote written"), ("take", "took taken"),
+        ("give", "gave given"), ("make", "made"), ("find", "found"), ("hold", "held"), ("run", "ran"),
+        ("begin", "began begun"), ("see", "saw seen"), ("say", "said"), ("tell", "told"), ("meet", "met"),
+        ("bring", "brought"), ("think", "thought"), ("know", "knew known"), ("go", "went gone"),
+        ("come", "came"), ("become", "became"), ("speak", "spoke spoken"), ("rise", "rose risen"),
+        ("fall", "fell fallen"), ("grow", "grew grown"), ("keep", "kept"), ("lose", "lost"), ("pay", "paid"),
+        ("send", "sent"), ("spend", "spent"), ("stand", "stood"), ("teach", "taught"),
+        ("understand", "understood"), ("win", "won"), ("feel", "felt"), ("seek", "sought"), ("buy", "bought"),
+        ("draw", "drew drawn"), ("build", "built"), ("hear", "heard"), ("mean", "meant"), ("sell", "sold"),
+    )
+    for form in forms.split()
+}
+
+
 def _make_stemmer() -> Callable[[str], str]:
     import Stemmer
 
@@ -104,7 +122,7 @@ def _make_stemmer() -> Callable[[str], str]:
     def stem(word: str) -> str:
         out = cache.get(word)
         if out is None:
-            out = cache[word] = stemmer.stemWord(word)
+            out = cache[word] = stemmer.stemWord(_IRREGULAR.get(word, word))
         return out
 
     return stem
