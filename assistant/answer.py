@@ -20,6 +20,7 @@ from assistant.types import Answer, Citation, Passage
 
 NOT_IN_DOCUMENTS = "The documents don't say."
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(]?[A-Z0-9£•\-])|\n+")
+_FULL_STOP = re.compile(r"(?<=[.!?])[\"'’”)]*\s+(?=[\"'‘“(]?[A-Z0-9])")  # a sign-off's line breaks stay in
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
     "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
@@ -93,7 +94,6 @@ def acronyms(text: str) -> list[str]:
     return out
 
 
-_NEAR = 60  # characters either side of a name, about ten words
 _NAMES_A_PAPER = re.compile(
     r"\b(report|paper|presentation|press release|briefing|update|letter|committee|sub-committee|select|scrutiny|"
     r"meeting|agenda|minutes|slides?)\b", re.I)
@@ -109,6 +109,33 @@ def person_spans(text: str, lower_vocab: frozenset[str]) -> list[tuple[int, int]
         and a.group(0).lower() not in lower_vocab
         and b.group(0).lower() not in lower_vocab
     ]
+
+
+_DEFINED = re.compile(r"\(\s*([A-Z][A-Za-z]?[A-Z]{1,6}s?)\s*\)")
+_JOINING = frozenset({"and", "of", "the", "for", "&", "in", "on", "to"})
+
+
+def defined_acronyms(text: str) -> dict[str, str]:
+    """Acronyms a document defines, "risk and vulnerability management panel (RMVP)" -> {"rmvp": "risk and ..."}.
+
+    The words before the brackets whose initials are the acronym's letters (in any order: papers do write
+    "RMVP" for a "risk and vulnerability management panel") are its meaning.
+    """
+    out: dict[str, str] = {}
+    for m in _DEFINED.finditer(text):
+        acronym = m.group(1).rstrip("s") if m.group(1).endswith("s") and m.group(1)[:-1].isupper() else m.group(1)
+        letters = sorted(acronym.upper())
+        words = re.findall(r"[A-Za-z][\w'-]*|&", text[max(0, m.start() - 200) : m.start()])
+        content: list[str] = []
+        for i in range(len(words) - 1, -1, -1):
+            if words[i].lower() in _JOINING:
+                continue
+            content.append(words[i])
+            if len(content) == len(letters):
+                if sorted(w[0].upper() for w in content) == letters:
+                    out.setdefault(acronym.lower(), " ".join(words[i:]))
+                break
+    return out
 
 
 def has_person(text: str, lower_vocab: frozenset[str]) -> bool:
@@ -252,6 +279,7 @@ def compose(
     lower_vocab: frozenset[str] = frozenset(),
     lead_in: Callable[[Passage], Passage | None] = lambda p: None,
     following: Callable[[Passage], Passage | None] = lambda p: None,
+    acronyms: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Answer:
     """The best-supported sentences from ``passages``, with citations; a refusal when none covers the question.
 
@@ -268,6 +296,8 @@ def compose(
         lead_in: the sentence introducing a list item's list ("The Metropolitan Police should:"), if any.
         following: the paragraph after a passage; a chosen sentence that introduces it ("Dame Glenys said:")
             is completed by it.
+        acronyms: per document, the acronyms it defines and their meaning: "RMVP" in a sentence says "risk and
+            vulnerability management panel".
     """
     qtype = question_type(question)
     ahead = qtype == "when" and asks_ahead(question)
@@ -295,14 +325,18 @@ def compose(
             if needed and not any(m.lower() in quote.lower() for m in needed):
                 continue
             # A question with no content words at all ("and?") is answered by the best passage only.
-            coverage = keys.coverage(quote, around, paper) if keys.total > 0 else float(rank == 0)
+            defined = (acronyms or {}).get(p.doc_id) or {}
+            meant = " ".join(defined[w.lower()] for w in set(re.findall(r"\b[A-Z][A-Za-z]?[A-Z]+\b", quote))
+                             if w.lower() in defined)
+            coverage = keys.coverage(f"{quote} {meant}", around, paper) if keys.total > 0 else float(rank == 0)
             if qtype == "who" and coverage >= threshold:
-                # The person named must be the one the question is about: what it asks is said near the name, not
-                # elsewhere in a long sentence ("Maleeka ... HMIP inspection, ... she is also leading on ..."), and
+                # The person named must be the one the question is about: what it asks is said in the sentence that
+                # names them, not in the next one ("Maleeka Dachi ... took up the position ... Maleeka will take
+                # forward the recommendations from the HMIP inspection, ... she is also leading on ..."), and
                 # only by the paper's title when the question is about the paper ("who wrote the committee
                 # report?"): an action plan's Lead column in an inspection's paper did not lead the inspection.
                 windows = [quote] if "\t" in quote else [
-                    quote[max(0, a - _NEAR) : b + _NEAR] for a, b in person_spans(quote, lower_vocab)
+                    s for s in _FULL_STOP.split(quote) if s and person_spans(s, lower_vocab)
                 ]
                 near = [keys.coverage(w, around, paper if names_paper else "") for w in windows]
                 coverage = min(coverage, max(near)) if near else coverage

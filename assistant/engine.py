@@ -15,6 +15,7 @@ from assistant.answer import (
     asks_ahead,
     build_answer,
     compose,
+    defined_acronyms,
     has_type,
     idf_function,
     question_type,
@@ -106,6 +107,7 @@ class Assistant:
         for chunk in retriever.chunks:
             lower.update(w.lower() for w in re.findall(r"[A-Za-z'-]+", chunk.paragraph.section or ""))
         self._lower_vocab = frozenset(lower)
+        self._acronyms = {d: defined_acronyms(text) for d, text in self._doc_text.items()}
         self._facts = flag_conflicts([f for rec in retriever.documents.values() for f in rec.facts])
         # The years a document is about: its own date and the inspections its facts describe.
         self._doc_years = {
@@ -201,6 +203,7 @@ class Assistant:
             lower_vocab=self._lower_vocab,
             lead_in=lead_in,
             following=following,
+            acronyms=self._acronyms,
         )
         if self._llm is None:
             return answer
