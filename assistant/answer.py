@@ -39,6 +39,14 @@ _QUALIFIER = re.compile(
     r"priority|version|phase|tier|level|step)\s*$",
     re.I,
 )
+_DURATION = re.compile(
+    r"\b(\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty|twenty-four|thirty|"
+    r"thirty-six)[\s-]*(years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)\b|\b(19|20)\d\d\s*(-|–|to)\s*(19|20)?\d\d\b|"
+    r"\b(until|till|up to|through|by)\s+(\w+\s+)?(19|20)\d\d\b",
+    re.I,
+)
+# Words that say what kind of answer is wanted ("over what period"), not what it is about.
+_ANSWER_KIND = frozenset({"period", "periods", "duration", "timescale", "timescales", "timeframe", "timeframes"})
 _MONEY = re.compile(r"£\s?\d|\d\s?(%|per cent|million|m\b|k\b)", re.I)
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?\b")
 _RATING = re.compile(r"\b(outstanding|good|requires improvement|inadequate|satisfactory|unsatisfactory|poor)\b", re.I)
@@ -49,7 +57,11 @@ _QTYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("when", re.compile(r"^\s*((from|since|until|by|on|as of|at)\s+)?(when|what date|which date|what year|which year|"
                         r"what month|how long ago)\b", re.I)),
     ("how_much", re.compile(r"\b(how much|what (is|was) the (budget|cost|funding)|what budget|budget)\b", re.I)),
-    ("how_many", re.compile(r"\b(how many|number of|what percentage|what proportion|how often|how long)\b", re.I)),
+    ("how_long", re.compile(r"\b(how long|(over|for) (what|which) (period|timescale|timeframe|time)|what (period|"
+                            r"timescale|timeframe|duration)|over how many (years|months|weeks))\b", re.I)),
+    ("how_many", re.compile(r"\b(how many|number of|what percentage|what proportion|how often)\b", re.I)),
+    # "Who are the statutory partners?" asks for bodies, not a person: answered like any other question.
+    ("general", re.compile(r"^\s*who (are|were)\b(?!.*\b(leads?|officers?|chairs?|managers?|members|people)\b)", re.I)),
     ("who", re.compile(
         r"^\s*(who|whom|whose|which (officer|person|manager|inspector|councillor)|who's)\b|\bwhat is the name\b|"
         r"\bname of the\b", re.I)),
@@ -153,6 +165,8 @@ def has_type(qtype: str, text: str, lower_vocab: frozenset[str] = frozenset()) -
     if qtype == "how_many":
         # A count, not a label or qualifier ("under 25", "section 17", "Recommendation 3").
         return any(not _QUALIFIER.search(text[: m.start()]) for m in _NUMBER.finditer(text))
+    if qtype == "how_long":
+        return bool(_DURATION.search(text))
     if qtype == "how_much":
         return bool(_MONEY.search(text))
     if qtype == "who":
@@ -194,6 +208,8 @@ class KeyTerms:
         alternatives: dict[str, set[str]] = {}
         light: set[str] = set()
         for word in _WORD.findall(question.lower().replace("’", "'")):
+            if word in _ANSWER_KIND:
+                continue
             for t in terms(word):
                 if t not in scope:
                     # an action plan's "When" column answers "when is it due?": synonyms keep their stopwords
