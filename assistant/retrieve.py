@@ -66,6 +66,8 @@ SYNONYMS = {
     # the inspectorates a joint inspection names (see data/bodies.txt)
     "inspectorates": ("ofsted", "cqc", "hmic", "hmicfrs", "constabulary", "estyn", "hmip"),
     "inspectorate": ("ofsted", "cqc", "hmic", "hmicfrs", "constabulary", "estyn", "hmip"),
+    # "what was done about X?": progress reports list it under "Activities to date" or "Actions taken"
+    "done": ("activities", "activity", "actions", "completed", "undertaken", "implemented", "introduced"),
     "online": ("website", "https", "http", "www"),  # "available online" / "available at https://..."
     "website": ("online", "https", "http", "www"),
 }
