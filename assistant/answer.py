@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 
 from assistant.numbers import MONTHS
 from assistant.retrieve import _TOKEN as _WORD
-from assistant.retrieve import LIGHT_VERBS, expand, terms
+from assistant.retrieve import LIGHT_VERBS, expand, spelled_out, terms
 from assistant.types import Answer, Citation, Passage
 
 NOT_IN_DOCUMENTS = "The documents don't say."
@@ -106,6 +107,7 @@ def acronyms(text: str) -> list[str]:
     return out
 
 
+_TOGETHER = 10  # words: the most a 'who' answer's terms may lie apart in the sentence naming the person
 _NAMES_A_PAPER = re.compile(
     r"\b(report|paper|presentation|press release|briefing|update|letter|committee|sub-committee|select|scrutiny|"
     r"meeting|agenda|minutes|slides?)\b", re.I)
@@ -121,33 +123,6 @@ def person_spans(text: str, lower_vocab: frozenset[str]) -> list[tuple[int, int]
         and a.group(0).lower() not in lower_vocab
         and b.group(0).lower() not in lower_vocab
     ]
-
-
-_DEFINED = re.compile(r"\(\s*([A-Z][A-Za-z]?[A-Z]{1,6}s?)\s*\)")
-_JOINING = frozenset({"and", "of", "the", "for", "&", "in", "on", "to"})
-
-
-def defined_acronyms(text: str) -> dict[str, str]:
-    """Acronyms a document defines, "risk and vulnerability management panel (RMVP)" -> {"rmvp": "risk and ..."}.
-
-    The words before the brackets whose initials are the acronym's letters (in any order: papers do write
-    "RMVP" for a "risk and vulnerability management panel") are its meaning.
-    """
-    out: dict[str, str] = {}
-    for m in _DEFINED.finditer(text):
-        acronym = m.group(1).rstrip("s") if m.group(1).endswith("s") and m.group(1)[:-1].isupper() else m.group(1)
-        letters = sorted(acronym.upper())
-        words = re.findall(r"[A-Za-z][\w'-]*|&", text[max(0, m.start() - 200) : m.start()])
-        content: list[str] = []
-        for i in range(len(words) - 1, -1, -1):
-            if words[i].lower() in _JOINING:
-                continue
-            content.append(words[i])
-            if len(content) == len(letters):
-                if sorted(w[0].upper() for w in content) == letters:
-                    out.setdefault(acronym.lower(), " ".join(words[i:]))
-                break
-    return out
 
 
 def has_person(text: str, lower_vocab: frozenset[str]) -> bool:
@@ -197,6 +172,7 @@ class KeyTerms:
 
     alternatives: dict[str, set[str]]
     weights: dict[str, float]
+    light: frozenset[str] = frozenset()
 
     @property
     def total(self) -> float:
@@ -216,7 +192,39 @@ class KeyTerms:
                     alternatives.setdefault(t, {t}).update(terms(expand(word), keep_stopwords=True))
                     if word in LIGHT_VERBS:
                         light.add(t)
-        return cls(alternatives, {t: idf(t) * (0.25 if t in light else 1.0) for t in alternatives})
+        return cls(alternatives, {t: idf(t) * (0.25 if t in light else 1.0) for t in alternatives}, frozenset(light))
+
+    def spread(self, text: str) -> int:
+        """The fewest consecutive words of ``text`` holding every key term it contains (0 for fewer than two).
+
+        "Sam Okafor is also leading on the wider adolescent safeguarding review that followed the HMIP
+        inspection" holds "lead" and "inspection" 11 words apart: it does not say who led the inspection.
+        """
+        words = [terms(w, keep_stopwords=True) for w in _WORD.findall(text.lower().replace("’", "'"))]
+        where = [
+            (i, key)
+            for i, stems in enumerate(words)
+            for key, alts in self.alternatives.items()
+            if stems and stems[0] in alts
+        ]
+        wanted = {key for _, key in where}
+        if len(wanted) < 2:
+            return 0
+        best, counts, start = len(words), Counter[str](), 0
+        for end in range(len(where)):
+            counts[where[end][1]] += 1
+            while len(counts) == len(wanted):
+                best = min(best, where[end][0] - where[start][0] + 1)
+                counts[where[start][1]] -= 1
+                if not counts[where[start][1]]:
+                    del counts[where[start][1]]
+                start += 1
+        return best
+
+    def found(self, text: str, around: str = "") -> int:
+        """How many key terms (bar light verbs) ``text`` or ``around`` holds."""
+        found = set(terms(f"{text} {around}", keep_stopwords=True))
+        return sum(1 for t in self.weights if t not in self.light and self.alternatives[t] & found)
 
     def coverage(self, text: str, around: str = "", paper: str = "") -> float:
         """Share (by idf) of the key terms found in ``text``; terms only in ``around`` (its headings, table header,
@@ -342,8 +350,7 @@ def compose(
                 continue
             # A question with no content words at all ("and?") is answered by the best passage only.
             defined = (acronyms or {}).get(p.doc_id) or {}
-            meant = " ".join(defined[w.lower()] for w in set(re.findall(r"\b[A-Z][A-Za-z]?[A-Z]+\b", quote))
-                             if w.lower() in defined)
+            meant = spelled_out(quote, defined)
             coverage = keys.coverage(f"{quote} {meant}", around, paper) if keys.total > 0 else float(rank == 0)
             if qtype == "who" and coverage >= threshold:
                 # The person named must be the one the question is about: what it asks is said in the sentence that
@@ -354,7 +361,18 @@ def compose(
                 windows = [quote] if "\t" in quote else [
                     s for s in _FULL_STOP.split(quote) if s and person_spans(s, lower_vocab)
                 ]
-                near = [keys.coverage(w, around, paper if names_paper else "") for w in windows]
+                # ... and said together: "X led the inspection", not "X is leading on a review that followed the
+                # inspection".
+                # More than the role is there: "Lead officer: Jane Whitfield" says who leads something, not who
+                # led the inspection, however common "inspection" is in the paper.
+                known = paper if names_paper else ""
+                needed = min(2, len(keys.weights) - len(keys.light))
+                near = [
+                    keys.coverage(w, around, known)
+                    if keys.spread(w) <= _TOGETHER and keys.found(w, f"{around} {known}") >= needed
+                    else 0.0
+                    for w in windows
+                ]
                 coverage = min(coverage, max(near)) if near else coverage
             typed = (has_type(qtype, quote, lower_vocab) and not (ahead and only_own_date(quote, meta.date))) or (
                 qtype == "who" and "\t" in quote and names_lead(quote, p.context)

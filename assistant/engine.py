@@ -15,7 +15,6 @@ from assistant.answer import (
     asks_ahead,
     build_answer,
     compose,
-    defined_acronyms,
     has_type,
     idf_function,
     question_type,
@@ -28,7 +27,7 @@ from assistant.errors import IndexMissing
 from assistant.facts import answer_from_facts, flag_conflicts
 from assistant.llm import llm_answer, make_llm
 from assistant.retrieve import STOPWORDS, Retriever, terms
-from assistant.scope import Scope, bodies_in, places_in, scope_of
+from assistant.scope import Scope, bodies_in, gazetteer_words, places_in, scope_of
 from assistant.snapshot import load_snapshot
 from assistant.store import open_store
 from assistant.types import Answer, Citation, Fact, Filters, Paragraph, Passage, Turn
@@ -43,6 +42,15 @@ _MEETING_VERBS = terms(
 # A question about when a body dealt with a paper names the body or the paper.
 _ABOUT_A_PAPER = re.compile(
     r"\b(committee|sub-committee|meeting|scrutiny|cabinet|panel|paper|presentation|agenda|select)\b", re.I
+)
+
+# Words of council and inspection services: capitalised in names of teams and boards, never people's names.
+SERVICE_WORDS = frozenset(
+    """youth justice service services offending team teams board boards panel panels partnership council borough
+    committee sub-committee scrutiny select overview cabinet children young people adolescent adult adults social
+    care safeguarding education health police probation court courts family families early help prevention
+    improvement plan progress report update strategy policy head director manager officer chair lead leads member
+    members executive management performance quality assurance victim victims resettlement""".split()
 )
 
 # A capitalised word or an acronym: how a question names a place, body, scheme or person.
@@ -106,8 +114,10 @@ class Assistant:
             lower.update(w.lower() for w in re.findall(r"[A-Za-z'-]+", f"{rec.meta.title or ''} {rec.meta.body or ''}"))
         for chunk in retriever.chunks:
             lower.update(w.lower() for w in re.findall(r"[A-Za-z'-]+", chunk.paragraph.section or ""))
+        # A small index has written few words in lower case; the gazetteer's places and bodies and the
+        # vocabulary of council services are not names either ("Merton Youth Justice Service").
+        lower.update(gazetteer_words(), SERVICE_WORDS)
         self._lower_vocab = frozenset(lower)
-        self._acronyms = {d: defined_acronyms(text) for d, text in self._doc_text.items()}
         self._facts = flag_conflicts([f for rec in retriever.documents.values() for f in rec.facts])
         # The years a document is about: its own date and the inspections its facts describe.
         self._doc_years = {
@@ -179,13 +189,10 @@ class Assistant:
             return dated
         passages = self._search(question, 10, docs, role, filters)
         retriever = self.retriever
-        # A follow-up that points back ("who leads that action?") reads the paragraphs just quoted first.
+        # A follow-up that points back ("who leads that action?") is answered from the paragraphs just quoted
+        # when they say it, and from a new search only when they don't.
         earlier = [retriever.passage(c) for d, n in focus if d in docs for c in retriever.paragraphs_of(d)
                    if c.paragraph.ordinal == n]
-        if earlier:
-            seen = {(p.paragraph.doc_id, p.paragraph.ordinal) for p in earlier}
-            passages = [*earlier, *(p for p in passages if (p.paragraph.doc_id, p.paragraph.ordinal) not in seen)]
-
         def lead_in(p: Passage) -> Passage | None:
             lead = retriever.lead_in(p.paragraph.doc_id, p.paragraph.ordinal)
             return retriever.passage(lead) if lead else None
@@ -194,17 +201,24 @@ class Assistant:
             nxt = retriever.next_paragraph(p.paragraph.doc_id, p.paragraph.ordinal)
             return retriever.passage(nxt) if nxt else None
 
-        answer = compose(
-            question,
-            passages,
-            self._idf,
-            scope_terms=scope_terms,
-            must_mention=must_mention,
-            lower_vocab=self._lower_vocab,
-            lead_in=lead_in,
-            following=following,
-            acronyms=self._acronyms,
-        )
+        def answer_from(candidates: list[Passage]) -> Answer:
+            return compose(
+                question,
+                candidates,
+                self._idf,
+                scope_terms=scope_terms,
+                must_mention=must_mention,
+                lower_vocab=self._lower_vocab,
+                lead_in=lead_in,
+                following=following,
+                acronyms=self.retriever.acronyms,
+            )
+
+        answer = answer_from(earlier) if earlier else None
+        if answer is None or answer.refused:
+            seen = {(p.paragraph.doc_id, p.paragraph.ordinal) for p in earlier}
+            passages = [*earlier, *(p for p in passages if (p.paragraph.doc_id, p.paragraph.ordinal) not in seen)]
+            answer = answer_from(passages)
         if self._llm is None:
             return answer
         if must_mention:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from assistant.embedding import Embedder
@@ -67,7 +67,7 @@ SYNONYMS = {
     "inspectorates": ("ofsted", "cqc", "hmic", "hmicfrs", "constabulary", "estyn", "hmip"),
     "inspectorate": ("ofsted", "cqc", "hmic", "hmicfrs", "constabulary", "estyn", "hmip"),
     # "what was done about X?": progress reports list it under "Activities to date" or "Actions taken"
-    "done": ("activities", "activity", "actions", "completed", "undertaken", "implemented", "introduced"),
+    "done": ("activities", "activity", "actions", "completed", "undertaken", "implemented", "introduced", "progress"),
     "online": ("website", "https", "http", "www"),  # "available online" / "available at https://..."
     "website": ("online", "https", "http", "www"),
 }
@@ -79,6 +79,7 @@ LIGHT_VERBS = frozenset(
     ran running become becomes became becoming put puts keep keeps kept go goes went gone happen happens happened
     need needs needed use uses used using show shows showed shown involve involves involved play plays played""".split()
 )
+_PARAGRAPH_NUMBER = re.compile(r"^\d{1,2}(\.\d{1,2})+$")
 _TOKEN = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 
 # Words every question has that say nothing about what it asks.
@@ -155,6 +156,40 @@ def expand(text: str) -> str:
     return f"{text} {' '.join(extra)}" if extra else text
 
 
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]?[A-Z]+\b")
+_DEFINED = re.compile(r"\(\s*([A-Z][A-Za-z]?[A-Z]{1,6}s?)\s*\)")
+_JOINING = frozenset({"and", "of", "the", "for", "&", "in", "on", "to"})
+
+
+def defined_acronyms(text: str) -> dict[str, str]:
+    """Acronyms a document defines, "risk and vulnerability management panel (RMVP)" -> {"rmvp": "risk and ..."}.
+
+    The words before the brackets whose initials are the acronym's letters (in any order: papers do write
+    "RMVP" for a "risk and vulnerability management panel") are its meaning.
+    """
+    out: dict[str, str] = {}
+    for m in _DEFINED.finditer(text):
+        acronym = m.group(1).rstrip("s") if m.group(1).endswith("s") and m.group(1)[:-1].isupper() else m.group(1)
+        letters = sorted(acronym.upper())
+        # "multi-agency exploitation panel (MAEP)": each part of a hyphenated word gives a letter
+        words = re.findall(r"[A-Za-z][A-Za-z']*|&", text[max(0, m.start() - 200) : m.start()])
+        content: list[str] = []
+        for i in range(len(words) - 1, -1, -1):
+            if words[i].lower() in _JOINING:
+                continue
+            content.append(words[i])
+            if len(content) == len(letters):
+                if sorted(w[0].upper() for w in content) == letters:
+                    out.setdefault(acronym.lower(), " ".join(words[i:]))
+                break
+    return out
+
+
+def spelled_out(text: str, defined: Mapping[str, str]) -> str:
+    """What the acronyms in ``text`` stand for, by the document's own definitions ("" when none)."""
+    return " ".join(defined[w.lower()] for w in sorted(set(_ACRONYM.findall(text))) if w.lower() in defined)
+
+
 @dataclass(frozen=True)
 class Hit:
     """A fused result before it becomes a Passage."""
@@ -182,6 +217,10 @@ class Retriever:
             firsts.setdefault((c.doc_id, c.paragraph.ordinal), c)
         for (doc_id, _), c in sorted(firsts.items(), key=lambda kv: kv[0]):
             self._paragraphs.setdefault(doc_id, []).append(c)
+        # What each document's acronyms stand for, by its own definitions: "MAEP" matches "exploitation panel".
+        self.acronyms: dict[str, dict[str, str]] = {
+            d: defined_acronyms("\n".join(c.paragraph.text for c in cs)) for d, cs in self._paragraphs.items()
+        }
         self._position = {
             doc_id: {c.paragraph.ordinal: i for i, c in enumerate(paras)} for doc_id, paras in self._paragraphs.items()
         }
@@ -208,7 +247,8 @@ class Retriever:
         p = chunk.paragraph
         lead = self.lead_in(p.doc_id, p.ordinal)
         lead_text = lead.paragraph.text if lead else None
-        return " ".join(x for x in (title, service, p.section, p.context, lead_text, chunk.text) if x)
+        meant = spelled_out(chunk.text, self.acronyms.get(chunk.doc_id, {}))
+        return " ".join(x for x in (title, service, p.section, p.context, lead_text, chunk.text, meant) if x)
 
     def next_paragraph(self, doc_id: str, ordinal: int) -> StoredChunk | None:
         """The paragraph after ``ordinal`` in the same document (headings skipped), if any."""
@@ -223,7 +263,12 @@ class Retriever:
         """The sentence introducing the list a paragraph belongs to ("The Metropolitan Police should:"), if any."""
         paragraphs = self._paragraphs.get(doc_id, [])
         i = self._position.get(doc_id, {}).get(ordinal)
-        if i is None or not (paragraphs[i].paragraph.kind == "list_item" or paragraphs[i].paragraph.label):
+        if i is None:
+            return None
+        own = paragraphs[i].paragraph
+        # A list item, or a numbered item ("1."); not a committee report's numbered paragraph ("3.3"), which
+        # stands on its own.
+        if not (own.kind == "list_item" or (own.label and not _PARAGRAPH_NUMBER.match(own.label))):
             return None
         section = paragraphs[i].paragraph.section
         for j in range(i - 1, max(-1, i - 12), -1):

@@ -52,6 +52,12 @@ def _body_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple(out)
 
 
+def gazetteer_words() -> frozenset[str]:
+    """Every word of the places and bodies the gazetteer knows: capitalised, but never a person's name."""
+    words = " ".join([*_lines("places.txt"), *(line.replace("|", " ") for line in _lines("bodies.txt"))])
+    return frozenset(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]*", words))
+
+
 def places_in(text: str) -> tuple[str, ...]:
     """Places named in ``text`` (canonical names, in order of first mention, no overlaps)."""
     found: list[tuple[int, str]] = []

@@ -154,7 +154,8 @@ def _text_line(out: Builder, line: Line, state: _Reading) -> None:
         state.taken.add(line.para.ordinal)
         _add(out, line, n, text, text, state)
         return
-    should = _SHOULD.match(re.sub(r"^\s*[-•–*▪]\s*", "", text))
+    # "- The YOS should:" or, in a numbered committee report, "2.2 The Youth Justice Service should:"
+    should = _SHOULD.match(re.sub(r"^\s*(?:[-•–*▪]|\d{1,2}(?:\.\d{1,2})+)\s*", "", text))
     if should and not should.group("rest").strip():
         state.listing, state.who = True, _who(should.group("who"))
         return

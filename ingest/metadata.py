@@ -267,6 +267,14 @@ def _body(header: list[str], text: str) -> str | None:
     return best[1] if best[0] else None
 
 
+# A letterhead naming the council ("London Borough of Merton", "Croydon Council"): who issued it, not its title.
+_COUNCIL_LINE = re.compile(
+    r"^(?:the\s+)?(?:(?:london|royal)\s+borough|borough|city|county|metropolitan borough)\s+of\s+[a-z][\w' -]{1,40}$"
+    r"|^[a-z][\w' -]{1,40}\s+(?:borough\s+|city\s+|county\s+|district\s+)?council$",
+    re.I,
+)
+
+
 def _title(header: list[str], text: str, body: str | None) -> str | None:
     m = _TITLE_FIELD.search("\n".join(header))
     if m:
@@ -280,7 +288,7 @@ def _title(header: list[str], text: str, body: str | None) -> str | None:
             for name in (body, _committee([line]) or ""):
                 if name and title.lower().startswith(name.lower()):
                     title = title[len(name) :].strip(" :–-")
-        if not title or _is_field(title) or _as_date(title, whole=True) or _GENRE_LINE.match(title):
+        if not title or _is_field(title) or _as_date(title, whole=True) or _GENRE_LINE.match(title) or _COUNCIL_LINE.match(title):
             continue
         if len(title.split()) > 20:
             continue
@@ -290,9 +298,26 @@ def _title(header: list[str], text: str, body: str | None) -> str | None:
     return None
 
 
+# Words of a committee report's cover-sheet fields ("Date:", "Ward(s) affected:", "Lead officer:", "Class:").
+_FIELD_WORDS = frozenset(
+    """date dates class classification ward wards affected decision key contributor contributors officer officers
+    author authors contact contacts item agenda status report reports of by from to subject title purpose summary
+    meeting venue time exempt part reference ref version tel telephone email portfolio member director
+    recommendation recommendations appendix appendices background papers publication published lead""".split()
+)
+
+
 def _is_field(line: str) -> bool:
-    """A "Key: value" template line ("Date: 06 November 2024", "Ward(s) affected: All")."""
-    return bool(re.match(r"^[\w()' ]{1,30}:\s*\S", line)) and len(line.split(":")[0].split()) <= 3
+    """A "Key: value" template line ("Date: 06 November 2024", "Ward(s) affected: All").
+
+    "Youth Justice Service: progress on the improvement plan" is a title with a colon: its key names no field and
+    its value is more than a few words.
+    """
+    m = re.match(r"^([\w()' ]{1,30}):\s*(\S.*)$", line)
+    if not m or len(m.group(1).split()) > 3:
+        return False
+    key = set(re.findall(r"[a-z]+", m.group(1).lower()))
+    return bool(key & _FIELD_WORDS) or len(m.group(2).split()) <= 3
 
 
 def _date(header: list[str], text: str, filename: str) -> str | None:

@@ -170,6 +170,8 @@ def numbered_heading(line: str, label: Label) -> bool:
     if label.bulleted or label.style not in ("dec", "num"):
         return False
     rest = clean(line[label.end :])
+    if line.rstrip("*_ ").endswith(":") and _LEAD_IN_WORDS.intersection(rest.lower().split()):
+        return False  # "2.2 The Youth Justice Service should:" introduces a list; it does not head a section
     return _plain_title(rest, max_words=15, allow_mid_colon=True) and not rest[:1].isdigit()
 
 
