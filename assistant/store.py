@@ -116,48 +116,58 @@ class Store:
             out[rid] = _record_from_json(payload)
         return out
 
-    def commit_document(
-        self, record: DocRecord, chunks: Sequence[Chunk], vectors: Sequence[Sequence[float]], chunk_meta: dict[str, Any]
+    def commit_documents(
+        self, batch: Sequence[tuple[DocRecord, Sequence[Chunk], Sequence[Sequence[float]], dict[str, Any]]]
     ) -> None:
-        """Write a document's chunks, then its record (the commit), then drop its chunks of older versions."""
+        """Several documents in three steps: every chunk, then every record (the commit), then older chunks.
+
+        Each Chroma call costs ~50 ms of fixed work here whatever its size, so a batch of documents is written in
+        one add and one upsert. A crash between the steps leaves chunks no record points to, which readers ignore
+        and the next ingest removes: each document is still all old or all new.
+        """
         self._touch()
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         nodes = []
-        for chunk, vector in zip(chunks, vectors, strict=True):
-            p = chunk.paragraph
-            meta = _meta_to_chroma(
-                {
-                    **chunk_meta,
-                    "doc_id": p.doc_id,
-                    "content_hash": record.content_hash,
-                    "ordinal": p.ordinal,
-                    "part": chunk.part,
-                    "label": p.label,
-                    "within": p.within,
-                    "section": p.section,
-                    "page": p.page,
-                    "kind": p.kind,
-                    "context": p.context,
-                    "paragraph_text": p.text,
-                }
-            )
-            node = TextNode(id_=chunk.chunk_id, text=chunk.text, embedding=list(vector), metadata=meta)
-            # llama-index writes the source document's id as "doc_id"/"ref_doc_id": make it ours.
-            node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=p.doc_id)
-            nodes.append(node)
+        for record, chunks, vectors, chunk_meta in batch:
+            for chunk, vector in zip(chunks, vectors, strict=True):
+                p = chunk.paragraph
+                meta = _meta_to_chroma(
+                    {
+                        **chunk_meta,
+                        "doc_id": p.doc_id,
+                        "content_hash": record.content_hash,
+                        "ordinal": p.ordinal,
+                        "part": chunk.part,
+                        "label": p.label,
+                        "within": p.within,
+                        "section": p.section,
+                        "page": p.page,
+                        "kind": p.kind,
+                        "context": p.context,
+                        # most paragraphs are one chunk: their text is the chunk's own, stored once
+                        "paragraph_text": p.text if p.text != chunk.text else None,
+                    }
+                )
+                node = TextNode(id_=chunk.chunk_id, text=chunk.text, embedding=list(vector), metadata=meta)
+                # llama-index writes the source document's id as "doc_id"/"ref_doc_id": make it ours.
+                node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=p.doc_id)
+                nodes.append(node)
         if nodes:
             ChromaVectorStore(chroma_collection=self._chunks).add(nodes)
+        if not batch:
+            return
         self._docs.upsert(
-            ids=[record.doc_id],
-            documents=[_record_to_json(record)],
-            embeddings=[[0.0]],
-            metadatas=[{"source": record.source, "content_hash": record.content_hash}],
+            ids=[record.doc_id for record, *_ in batch],
+            documents=[_record_to_json(record) for record, *_ in batch],
+            embeddings=[[0.0] for _ in batch],
+            metadatas=[{"source": record.source, "content_hash": record.content_hash} for record, *_ in batch],
         )
-        self._chunks.delete(
-            where={"$and": [{"doc_id": record.doc_id}, {"content_hash": {"$ne": record.content_hash}}]}
-        )
+        for record, *_ in batch:
+            self._chunks.delete(
+                where={"$and": [{"doc_id": record.doc_id}, {"content_hash": {"$ne": record.content_hash}}]}
+            )
 
     def remove_document(self, doc_id: str) -> None:
         """Drop a document: its record first (so it disappears at once), then its chunks."""

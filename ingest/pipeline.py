@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from assistant.config import Settings
 from assistant.embedding import Embedder, SentenceTransformerEmbedder, export_onnx
@@ -138,29 +139,39 @@ def ingest(
     submitted: list[Future[None]] = []
 
     def commit_batch(batch: list[Prepared], vectors: list[list[float]]) -> None:
-        at = 0
+        at, parts = 0, []
+        for prep in batch:
+            parts.append((prep, vectors[at : at + len(prep.chunks)]))
+            at += len(prep.chunks)
+        _commit(writer(), parts)
         for prep in batch:
             n = len(prep.chunks)
-            _commit(writer(), prep, vectors[at : at + n])
-            at += n
             counts["documents"] += 1
             counts["paragraphs"] += len(prep.paragraphs)
             counts["chunks"] += n
             counts["facts"] += len(prep.facts)
             ingested.append(prep.document.source)
 
+    embedded: list[tuple[list[Prepared], list[list[float]]]] = []  # the batch waiting to be written
+
+    def write_previous() -> None:
+        if embedded:
+            writer()  # open the store here, not in the writer thread
+            submitted.append(writes.submit(commit_batch, *embedded.pop()))
+
     def flush() -> None:
         if not pending:
             return
         batch = list(pending)
         pending.clear()
-        # Embedding uses both cores; nothing else runs beside it (measured: preparing the next documents in
-        # parallel made ingest slower on 2 cores). The Chroma write of this batch overlaps the next embedding.
-        vectors = embedder.embed([c.embed_text for prep in batch for c in prep.chunks])
-        writer()  # open the store here, not in the writer thread
-        submitted.append(writes.submit(commit_batch, batch, vectors))
+        # The previous batch is written while this one is embedded (torch releases the GIL, Chroma's add holds
+        # it), never while documents are prepared: a write beside preparation stalls it on the GIL. Preparing
+        # the next documents beside the embedder was measured slower on 2 cores.
+        write_previous()
+        embedded.append((batch, embedder.embed([c.embed_text for prep in batch for c in prep.chunks])))
 
     def drain() -> None:
+        write_previous()
         try:
             for future in submitted:
                 future.result()  # a failed write is raised here, as it would have been inline
@@ -227,7 +238,14 @@ def ingest(
     )
 
 
-def _commit(store: Store, prep: Prepared, vectors: Sequence[Sequence[float]]) -> None:
+def _commit(store: Store, batch: Sequence[tuple[Prepared, Sequence[Sequence[float]]]]) -> None:
+    """Write a batch of prepared documents with their vectors (see Store.commit_documents)."""
+    store.commit_documents([_writable(prep, vectors) for prep, vectors in batch])
+
+
+def _writable(
+    prep: Prepared, vectors: Sequence[Sequence[float]]
+) -> tuple[DocRecord, Sequence[Chunk], Sequence[Sequence[float]], dict[str, Any]]:
     doc = prep.document
     meta = doc.meta
     record = DocRecord(
@@ -250,7 +268,7 @@ def _commit(store: Store, prep: Prepared, vectors: Sequence[Sequence[float]]) ->
         "service": meta.service,
         "classification": meta.classification or "part1",
     }
-    store.commit_document(record, prep.chunks, vectors, chunk_meta)
+    return record, prep.chunks, vectors, chunk_meta
 
 
 def _check_file(path: Path, settings: Settings) -> None:

@@ -35,6 +35,9 @@ from assistant.config import Settings
 from ingest.pipeline import ingest
 from tests.conftest import FakeEmbedder
 
+import ingest.pipeline as pipeline
+# FLUSH_CHUNKS=1 writes each document as its own batch; a large one writes these few papers as one batch.
+pipeline._FLUSH_CHUNKS = int(os.environ["FLUSH_CHUNKS"])
 point, after = os.environ["CRASH_AT"].split(":")
 after = int(after)
 seen = {"n": 0}
@@ -126,8 +129,8 @@ def _scenario(v1_index: tuple[Path, Path, Path], tmp_path: Path) -> tuple[Path, 
     return docs, Settings(index_dir=tmp_path / "index", model="fake-hash-64")
 
 
-def _child(docs: Path, settings: Settings, crash_at: str) -> subprocess.Popen[str]:
-    env = {**os.environ, "CRASH_AT": crash_at}
+def _child(docs: Path, settings: Settings, crash_at: str, flush: int = 1) -> subprocess.Popen[str]:
+    env = {**os.environ, "CRASH_AT": crash_at, "FLUSH_CHUNKS": str(flush)}
     return subprocess.Popen(
         [sys.executable, "-c", CHILD, str(docs), str(settings.index_dir)],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -152,14 +155,15 @@ def _check_whole_then_heal(docs: Path, settings: Settings) -> None:
 
 
 @pytest.mark.parametrize(
-    "crash_at",
-    ["chunks:1", "chunks:4", "record:2", "delete:5"],
-    ids=["after-first-chunk-write", "after-fourth-chunk-write", "after-a-commit-record",
-         "before-a-later-delete"],
+    ("crash_at", "flush"),
+    [("chunks:1", 1), ("chunks:4", 1), ("record:2", 1), ("delete:5", 1),
+     ("chunks:1", 10_000), ("record:1", 10_000), ("delete:1", 10_000)],
+    ids=["after-first-chunk-write", "after-fourth-chunk-write", "after-a-commit-record", "before-a-later-delete",
+         "batch-after-its-chunks", "batch-after-its-records", "batch-before-its-deletes"],
 )
-def test_sigkill_at_a_write_boundary_leaves_documents_whole(v1_index, tmp_path, crash_at: str) -> None:  # type: ignore[no-untyped-def]
+def test_sigkill_at_a_write_boundary_leaves_documents_whole(v1_index, tmp_path, crash_at: str, flush: int) -> None:  # type: ignore[no-untyped-def]
     docs, settings = _scenario(v1_index, tmp_path)
-    child = _child(docs, settings, crash_at)
+    child = _child(docs, settings, crash_at, flush)
     out, err = child.communicate(timeout=120)
     assert child.returncode == -signal.SIGKILL, (out, err)
     assert "finished" not in out
