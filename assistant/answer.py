@@ -271,6 +271,17 @@ def _span(text: str, first: str, second: str) -> str | None:
     return text[i : j + len(second)]
 
 
+_RAG_CELL = re.compile(r"^(red|amber|green|red/amber|amber/green|r|a|g|ra|ag)$", re.I)
+
+
+def implied(text: str) -> str | None:
+    """What a paragraph says without the words: a dashboard row with a Red, Amber or Green cell states a RAG
+    status, whatever its header says."""
+    if "\t" in text and any(_RAG_CELL.match(c.strip()) for c in text.split("\t")[1:]):
+        return "RAG status"
+    return None
+
+
 def render_row(row: str, header: str | None) -> str:
     """A table row as a reader would say it: "Lead: Maleeka Dachi; When: Mar-25" (cells verbatim)."""
     cells = [c.strip() for c in row.split("\t")]
@@ -334,7 +345,7 @@ def compose(
         meta = passage.meta
         # What a reader knows about a sentence without it saying so: its headings, its table header, the list it is
         # in, and which paper it is (title, issuing committee, month and year, kind: "press release").
-        around = " ".join(x for x in (p.section, p.context, lead.paragraph.text if lead else None) if x)
+        around = " ".join(x for x in (p.section, p.context, lead.paragraph.text if lead else None, implied(p.text)) if x)
         paper = " ".join(
             x for x in (meta.title, meta.body, _month_year(meta.date), meta.kind and meta.kind.replace("_", " ")) if x
         )

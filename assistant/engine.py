@@ -17,6 +17,7 @@ from assistant.answer import (
     compose,
     has_type,
     idf_function,
+    implied,
     question_type,
     refusal,
 )
@@ -334,6 +335,8 @@ class Assistant:
                 rec = self.retriever.documents[d]
                 text = " ".join(x for x in (self._doc_text[d], rec.meta.title, rec.meta.body, rec.meta.service) if x)
                 cached.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text))
+                for c in self.retriever.paragraphs_of(d):
+                    cached.update(w.lower() for w in (implied(c.paragraph.text) or "").split())
             if len(self._vocab_cache) > 64:
                 self._vocab_cache.clear()
             self._vocab_cache[key] = cached

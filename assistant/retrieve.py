@@ -68,7 +68,8 @@ SYNONYMS = {
     "inspectorate": ("ofsted", "cqc", "hmic", "hmicfrs", "constabulary", "estyn", "hmip"),
     # "what was done about X?": progress reports list it under "Activities to date" or "Actions taken"
     "done": ("activities", "activity", "actions", "completed", "undertaken", "implemented", "introduced", "progress"),
-    "online": ("website", "https", "http", "www"),  # "available online" / "available at https://..."
+    "online": ("website", "https", "http", "www"),
+    "staffing": ("staff", "workforce"),  # the stemmer keeps "staffing" and "staff" apart  # "available online" / "available at https://..."
     "website": ("online", "https", "http", "www"),
 }
 # Verbs a question leans on that the documents say another way ("How many meetings did they hold" / "conducted 13

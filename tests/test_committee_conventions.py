@@ -3,7 +3,7 @@
 The fixture (tests/fixtures/progress/) follows the conventions of council scrutiny papers rather than the wording
 of the five corpus files: numbered paragraphs with bullets beneath them, an acronym the paper defines once, an
 inspection's recommendations listed without a total, an action plan with When and Lead columns, and a person
-"leading on" something other than what a question asks about.
+"leading on" something other than what a question asks about, and a dashboard of Red/Amber/Green cells.
 """
 
 from __future__ import annotations
@@ -74,11 +74,13 @@ def test_the_lead_column_answers_who_and_a_follow_up_reads_its_when_column(merto
 @pytest.mark.parametrize(
     ("question", "expected"),
     [
-        ("Over what period does the improvement plan run?", "18 months"),
-        ("Why did inspectors choose Merton?", "first-time entrants had risen"),  # "choose" / "chose"
+        ("Over what period does the improvement plan run?", r"18 months"),
+        ("Why did inspectors choose Merton?", r"first-time entrants had risen"),  # "choose" / "chose"
+        # a dashboard whose header never says "RAG": the Red/Amber/Green cells do
+        ("What RAG status did staff vacancies have on the dashboard?", r"Staff vacancies\W+Red\b"),
     ],
 )
 def test_durations_and_reasons(merton: Assistant, question: str, expected: str) -> None:
     answer = merton.ask(question)
-    assert not answer.refused and expected in answer.text
+    assert not answer.refused and re.search(expected, answer.text), answer.text
     _verbatim(merton, answer)
