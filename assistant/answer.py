@@ -315,6 +315,7 @@ def compose(
     lead_in: Callable[[Passage], Passage | None] = lambda p: None,
     following: Callable[[Passage], Passage | None] = lambda p: None,
     acronyms: Mapping[str, Mapping[str, str]] | None = None,
+    described: Callable[[Passage], str | None] = lambda p: None,
 ) -> Answer:
     """The best-supported sentences from ``passages``, with citations; a refusal when none covers the question.
 
@@ -333,6 +334,7 @@ def compose(
             is completed by it.
         acronyms: per document, the acronyms it defines and their meaning: "RMVP" in a sentence says "risk and
             vulnerability management panel".
+        described: how the paper's body describes the appendix a passage is in ("an update letter ...").
     """
     qtype = question_type(question)
     ahead = qtype == "when" and asks_ahead(question)
@@ -345,7 +347,14 @@ def compose(
         meta = passage.meta
         # What a reader knows about a sentence without it saying so: its headings, its table header, the list it is
         # in, and which paper it is (title, issuing committee, month and year, kind: "press release").
-        around = " ".join(x for x in (p.section, p.context, lead.paragraph.text if lead else None, implied(p.text)) if x)
+        # A bare date line is read with the line under it, as a letter's date is read with its title.
+        under = following(passage) if len(p.text) < 40 and _DATE.search(p.text) else None
+        around = " ".join(
+            x
+            for x in (p.section, p.context, lead.paragraph.text if lead else None, implied(p.text), described(passage),
+                      under.paragraph.text[:200] if under else None)
+            if x
+        )
         paper = " ".join(
             x for x in (meta.title, meta.body, _month_year(meta.date), meta.kind and meta.kind.replace("_", " ")) if x
         )

@@ -213,6 +213,7 @@ class Assistant:
                 lead_in=lead_in,
                 following=following,
                 acronyms=self.retriever.acronyms,
+                described=lambda p: retriever.described_as(p.paragraph),
             )
 
         answer = answer_from(earlier) if earlier else None

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from assistant.embedding import Embedder
 from assistant.snapshot import SnapshotReader
 from assistant.store import DocRecord, Store, StoredChunk
-from assistant.types import Filters, Passage
+from assistant.types import Filters, Paragraph, Passage
 from assistant.users import can_read_part2
 
 # Reciprocal-rank fusion. Measured on the corpus question set (recall@5 / MRR with scoping): BM25 alone 0.80/0.65,
@@ -186,6 +186,22 @@ def defined_acronyms(text: str) -> dict[str, str]:
     return out
 
 
+_APPENDIX = re.compile(r"^\s*appendix\s+([A-Z0-9]{1,3})\b", re.I)
+_APPENDIX_MENTION = re.compile(r"\bappendix\s+([A-Z0-9]{1,3})\b", re.I)
+
+
+def appendix_notes(paragraphs: Sequence[Paragraph]) -> dict[str, str]:
+    """Appendix letter -> the body's sentences that mention it ("An update letter for the Committee is attached
+    from the Independent Chair (Appendix B)"): what a reader knows about an appendix's pages."""
+    notes: dict[str, list[str]] = {}
+    for p in paragraphs:
+        if _APPENDIX.match(p.section or "") or p.kind == "heading":
+            continue  # an appendix does not describe itself
+        for m in _APPENDIX_MENTION.finditer(p.text):
+            notes.setdefault(m.group(1).upper(), []).append(p.text[:300])
+    return {k: " ".join(dict.fromkeys(v)) for k, v in notes.items()}
+
+
 def spelled_out(text: str, defined: Mapping[str, str]) -> str:
     """What the acronyms in ``text`` stand for, by the document's own definitions ("" when none)."""
     return " ".join(defined[w.lower()] for w in sorted(set(_ACRONYM.findall(text))) if w.lower() in defined)
@@ -225,6 +241,8 @@ class Retriever:
         self._position = {
             doc_id: {c.paragraph.ordinal: i for i, c in enumerate(paras)} for doc_id, paras in self._paragraphs.items()
         }
+        # What the body of each paper says its appendices are ("An update letter ... (Appendix B)").
+        self.appendix_notes = {d: appendix_notes([c.paragraph for c in cs]) for d, cs in self._paragraphs.items()}
         corpus_tokens = [terms(self.lexical_text(c)) or ["empty"] for c in self.chunks]
         self._bm25 = bm25s.BM25()
         if corpus_tokens:
@@ -249,7 +267,13 @@ class Retriever:
         lead = self.lead_in(p.doc_id, p.ordinal)
         lead_text = lead.paragraph.text if lead else None
         meant = spelled_out(chunk.text, self.acronyms.get(chunk.doc_id, {}))
-        return " ".join(x for x in (title, service, p.section, p.context, lead_text, chunk.text, meant) if x)
+        note = self.described_as(p)
+        return " ".join(x for x in (title, service, p.section, p.context, lead_text, chunk.text, meant, note) if x)
+
+    def described_as(self, paragraph: Paragraph) -> str | None:
+        """How the paper's body describes the appendix ``paragraph`` is in, if it is in one."""
+        m = _APPENDIX.match(paragraph.section or "")
+        return self.appendix_notes.get(paragraph.doc_id, {}).get(m.group(1).upper()) if m else None
 
     def next_paragraph(self, doc_id: str, ordinal: int) -> StoredChunk | None:
         """The paragraph after ``ordinal`` in the same document (headings skipped), if any."""

@@ -3,7 +3,8 @@
 The fixture (tests/fixtures/progress/) follows the conventions of council scrutiny papers rather than the wording
 of the five corpus files: numbered paragraphs with bullets beneath them, an acronym the paper defines once, an
 inspection's recommendations listed without a total, an action plan with When and Lead columns, and a person
-"leading on" something other than what a question asks about, and a dashboard of Red/Amber/Green cells.
+"leading on" something other than what a question asks about, a dashboard of Red/Amber/Green cells, and a
+letter attached as an appendix that only the body of the report calls a letter.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def test_the_lead_column_answers_who_and_a_follow_up_reads_its_when_column(merto
         ("Why did inspectors choose Merton?", r"first-time entrants had risen"),  # "choose" / "chose"
         # a dashboard whose header never says "RAG": the Red/Amber/Green cells do
         ("What RAG status did staff vacancies have on the dashboard?", r"Staff vacancies\W+Red\b"),
+        # an appendix is what the body says it is; a letter's date line is read with the title under it
+        ("What date is on the chair's letter to the Panel?", r"12 September 2025"),
     ],
 )
 def test_durations_and_reasons(merton: Assistant, question: str, expected: str) -> None:
