@@ -34,6 +34,7 @@ from assistant.fact_vocab import (
     squeeze,
 )
 from assistant.numbers import ORDINALS, UNITS, date_text
+from assistant.scope import places_in
 from assistant.types import Answer, Citation, Fact
 
 _ORDINALS = {**{w: n for w, n in UNITS.items() if 1 <= n <= 10}, **ORDINALS}
@@ -69,6 +70,13 @@ _SOURCE = re.compile(
 )
 
 
+# "Which other area shares its youth justice service with X?", "Is the service a joint one?"
+_SHARED_Q = re.compile(
+    r"\bshar(?:e|es|ed|ing)\b[^?]*\bservice|\bjoint(?:ly)?\s+(?:run\s+)?(?:youth\s+\w+\s+)?service|"
+    r"\bservice\b[^?]*\b(?:shared|joint)\b|\bwhich other (?:area|borough|council|authority|local authority)"
+)
+
+
 def answer_from_facts(question: str, facts: Sequence[Fact], titles: Mapping[str, str]) -> Answer | None:
     """Answer a question about ratings, scores, recommendations, actions or dates from ``facts``, with citations.
 
@@ -95,6 +103,9 @@ def answer_from_facts(question: str, facts: Sequence[Fact], titles: Mapping[str,
     pool = [f for f in facts if not places or place_of(f.subject) in places]
     before = re.search(r"\b(?:before|prior to|earlier than|preceding)\s+(?:the\s+|its\s+)?((?:19|20)\d{2})\b", q)
     also: list[str] = [*place_words]
+    if _SHARED_Q.search(q):  # what a question about a shared service asks is answered by the service's name
+        also += ["share", "shares", "shared", "sharing", "joint", "jointly", "run", "area", "areas", "borough",
+                 "boroughs", "council", "councils", "authority", "authorities", "another", "any"]
     source = _SOURCE.search(q)
     if source:  # "according to the 2017 committee report" says where to look, not what is asked
         also += re.findall(r"[a-z]+", source.group(0))
@@ -234,6 +245,8 @@ class _Writer:
     def answer(self, pool: Sequence[Fact], years: Sequence[int], trend: bool) -> list[str]:
         q = self.q
         of = {kind: [f for f in pool if f.kind == kind] for kind in {f.kind for f in pool}}
+        if _SHARED_Q.search(q):
+            return self.shared(of.get("service", []))
         recs = of.get("recommendation", [])
         who_asked = re.search(
             r"\bwho\s+(?:was|were|is|are|has been|have been)\s+(?:asked|told|recommended|required|expected|urged)"
@@ -492,6 +505,15 @@ class _Writer:
         for group in _by_inspection(named):
             parts = "; ".join(f"{f.name}: {f.value} {self.mark(f)}" for f in group)
             lines.append(f"By recipient, {_who(group[0])}: {parts}.")
+        return lines
+
+    def shared(self, facts: Sequence[Fact]) -> list[str]:
+        """A service run for more than one area says so in its name: "Tower Hamlets and City of London YJS"."""
+        lines = []
+        for f in _distinct(facts):
+            areas = places_in(f.value)
+            if len(areas) >= 2:
+                lines.append(f"The service is the {f.value}, covering {' and '.join(areas)} {self.mark(f)}.")
         return lines
 
     def listed(self, facts: Sequence[Fact]) -> list[str]:

@@ -881,3 +881,17 @@ def test_unknown_words_refuse_on_made_up_facts() -> None:
     )
     assert "20/36" in answer_from_facts("What did Exampleton score?", [fact], {"d": "T"}).text
     assert answer_from_facts("What did Exampleton score in the staff survey?", [fact], {"d": "T"}) is None
+
+
+def test_a_shared_service_is_told_by_its_name_and_a_single_one_is_not_guessed() -> None:
+    joint = "Camden and Islington Youth Justice Service"  # a fictional joint service
+    facts = [
+        _fact("k", "service", joint, subject=joint, quote=f"The {joint} was inspected in May 2024."),
+        _fact("b", "service", "Bexley Youth Justice Service"),
+    ]
+    titles = {"k": "Camden paper", "b": "Bexley paper"}
+    answer = answer_from_facts("Which other borough shares its youth justice service with Islington?", facts, titles)
+    assert answer is not None and joint in answer.text and "Camden" in answer.text
+    assert [c.document for c in answer.citations] == ["k"]
+    # Bexley's service names one borough: nothing says it is shared, so the facts do not answer.
+    assert answer_from_facts("Does Bexley share its youth justice service with another borough?", facts, titles) is None
