@@ -116,26 +116,25 @@ class Store:
             out[rid] = _record_from_json(payload)
         return out
 
-    def commit_documents(
-        self, batch: Sequence[tuple[DocRecord, Sequence[Chunk], Sequence[Sequence[float]], dict[str, Any]]]
-    ) -> None:
+    def commit_documents(self, batch: Sequence[tuple[DocRecord, Sequence[Chunk], Sequence[Sequence[float]]]]) -> None:
         """Several documents in three steps: every chunk, then every record (the commit), then older chunks.
 
         Each Chroma call costs ~50 ms of fixed work here whatever its size, so a batch of documents is written in
         one add and one upsert. A crash between the steps leaves chunks no record points to, which readers ignore
-        and the next ingest removes: each document is still all old or all new.
+        and the next ingest removes: each document is still all old or all new. A chunk carries what rebuilds
+        its paragraph and the id and hash of its document; the document's title, date and classification live
+        once, in its record (every metadata field costs Chroma time per chunk).
         """
         self._touch()
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         nodes = []
-        for record, chunks, vectors, chunk_meta in batch:
+        for record, chunks, vectors in batch:
             for chunk, vector in zip(chunks, vectors, strict=True):
                 p = chunk.paragraph
                 meta = _meta_to_chroma(
                     {
-                        **chunk_meta,
                         "doc_id": p.doc_id,
                         "content_hash": record.content_hash,
                         "ordinal": p.ordinal,

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
 
 from assistant.config import Settings
 from assistant.embedding import Embedder, SentenceTransformerEmbedder, export_onnx
@@ -243,32 +242,19 @@ def _commit(store: Store, batch: Sequence[tuple[Prepared, Sequence[Sequence[floa
     store.commit_documents([_writable(prep, vectors) for prep, vectors in batch])
 
 
-def _writable(
-    prep: Prepared, vectors: Sequence[Sequence[float]]
-) -> tuple[DocRecord, Sequence[Chunk], Sequence[Sequence[float]], dict[str, Any]]:
+def _writable(prep: Prepared, vectors: Sequence[Sequence[float]]) -> tuple[DocRecord, Sequence[Chunk], Sequence[Sequence[float]]]:
     doc = prep.document
-    meta = doc.meta
     record = DocRecord(
         doc_id=doc.doc_id,
         source=doc.source,
         abs_path=prep.abs_path,
         content_hash=doc.content_hash,
-        meta=meta,
+        meta=doc.meta,
         paragraphs=len(prep.paragraphs),
         chunks=len(prep.chunks),
         facts=prep.facts,
     )
-    chunk_meta = {
-        "source": doc.source,
-        "title": meta.title,
-        "body": meta.body,
-        "kind_of_doc": meta.kind,
-        "date": meta.date,
-        "year": meta.year,
-        "service": meta.service,
-        "classification": meta.classification or "part1",
-    }
-    return record, prep.chunks, vectors, chunk_meta
+    return record, prep.chunks, vectors
 
 
 def _check_file(path: Path, settings: Settings) -> None:
