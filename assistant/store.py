@@ -122,8 +122,8 @@ class Store:
         Each Chroma call costs ~50 ms of fixed work here whatever its size, so a batch of documents is written in
         one add and one upsert. A crash between the steps leaves chunks no record points to, which readers ignore
         and the next ingest removes: each document is still all old or all new. A chunk carries what rebuilds
-        its paragraph and the id and hash of its document; the document's title, date and classification live
-        once, in its record (every metadata field costs Chroma time per chunk).
+        its paragraph, the id and hash of its document and its classification; the document's title, body and
+        date live once, in its record (every metadata field costs Chroma time per chunk).
         """
         self._touch()
         from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
@@ -136,6 +136,8 @@ class Store:
                 meta = _meta_to_chroma(
                     {
                         "doc_id": p.doc_id,
+                        # on every chunk, so a dense `where` filter can enforce Part 2 by itself
+                        "classification": record.meta.classification or "part1",
                         "content_hash": record.content_hash,
                         "ordinal": p.ordinal,
                         "part": chunk.part,
