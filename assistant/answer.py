@@ -382,14 +382,14 @@ def compose(
                     s for s in _FULL_STOP.split(quote) if s and person_spans(s, lower_vocab)
                 ]
                 # ... and said together: "X led the inspection", not "X is leading on a review that followed the
-                # inspection".
+                # inspection" (a table row's cells are fields, not a sentence: no such check).
                 # More than the role is there: "Lead officer: Jane Whitfield" says who leads something, not who
                 # led the inspection, however common "inspection" is in the paper.
                 known = paper if names_paper else ""
                 needed = min(2, len(keys.weights) - len(keys.light))
                 near = [
                     keys.coverage(w, around, known)
-                    if keys.spread(w) <= _TOGETHER and keys.found(w, f"{around} {known}") >= needed
+                    if ("\t" in w or keys.spread(w) <= _TOGETHER) and keys.found(w, f"{around} {known}") >= needed
                     else 0.0
                     for w in windows
                 ]

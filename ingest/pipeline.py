@@ -167,7 +167,7 @@ def ingest(
         # it), never while documents are prepared: a write beside preparation stalls it on the GIL. Preparing
         # the next documents beside the embedder was measured slower on 2 cores.
         write_previous()
-        embedded.append((batch, embedder.embed([c.embed_text for prep in batch for c in prep.chunks])))
+        embedded.append((batch, embed_chunks(embedder, [c for prep in batch for c in prep.chunks])))
 
     def drain() -> None:
         write_previous()
@@ -240,6 +240,26 @@ def ingest(
 def _commit(store: Store, batch: Sequence[tuple[Prepared, Sequence[Sequence[float]]]]) -> None:
     """Write a batch of prepared documents with their vectors (see Store.commit_documents)."""
     store.commit_documents([_writable(prep, vectors) for prep, vectors in batch])
+
+
+def embed_chunks(embedder: Embedder, chunks: Sequence[Chunk]) -> list[list[float]]:
+    """A vector per chunk. Headings are never ranked (retrieval reads a heading as the section of what follows),
+    so a heading is not embedded: it is stored with the vector of the paragraph it introduces, or of the one
+    before it at the end of a document. That is a fifth of a long report's chunks not sent to the model."""
+    docs_with_text = {c.paragraph.doc_id for c in chunks if c.paragraph.kind != "heading"}
+    wanted = [i for i, c in enumerate(chunks) if c.paragraph.kind != "heading" or c.paragraph.doc_id not in docs_with_text]
+    vectors: list[list[float] | None] = [None] * len(chunks)
+    for i, vector in zip(wanted, embedder.embed([chunks[i].embed_text for i in wanted]), strict=True):
+        vectors[i] = list(vector)
+    for order in (range(len(chunks) - 1, -1, -1), range(len(chunks))):  # borrow from the next, then the previous
+        near: tuple[str, list[float]] | None = None
+        for i in order:
+            doc, vector = chunks[i].paragraph.doc_id, vectors[i]
+            if vector is not None:
+                near = (doc, vector)
+            elif near is not None and near[0] == doc:
+                vectors[i] = near[1]
+    return [v for v in vectors if v is not None]
 
 
 def _writable(prep: Prepared, vectors: Sequence[Sequence[float]]) -> tuple[DocRecord, Sequence[Chunk], Sequence[Sequence[float]]]:

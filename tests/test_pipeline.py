@@ -192,3 +192,34 @@ def test_snapshot_serves_reads_only_while_nothing_was_written(settings, fake_emb
     ingest([corpus], settings, embedder=fake_embedder)
     fresh = load_snapshot(settings)
     assert fresh is not None and any("Zanzibar" in c.text for c in fresh.iter_chunks())
+
+
+class _Recording(FakeEmbedder):
+    """The fake embedder, keeping every text it was sent."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+
+    def embed(self, texts):  # type: ignore[no-untyped-def]
+        self.texts += list(texts)
+        return super().embed(texts)
+
+
+def test_headings_are_stored_in_order_but_never_embedded(settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from assistant.engine import Assistant
+
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "paper.txt").write_text(
+        "1. Background\n\n1.1 The service was inspected in May 2024.\n\n2. Findings\n\n2.1 Planning was good.\n",
+        encoding="utf-8",
+    )
+    embedder = _Recording()
+    report = ingest([folder], settings, embedder=embedder, progress=False)
+    assert report.chunks == 4 and len(embedder.texts) == 2  # the two numbered paragraphs, not their headings
+    assert not any(t.strip().endswith(("Background", "Findings")) for t in embedder.texts)
+    bot = Assistant(settings, embedder=embedder)
+    kinds = [(p.kind, p.label) for p in bot.context("paper", 1, radius=10)]
+    assert kinds == [("heading", "1"), ("text", "1.1"), ("heading", "2"), ("text", "2.1")]  # reading order kept
+    assert all(p.paragraph.kind != "heading" for p in bot.retrieve("findings planning", k=4))
