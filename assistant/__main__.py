@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("set", type=Path, metavar="SET.yaml")
     p.add_argument("--baseline", type=Path, default=None)
     p.add_argument("--out", type=Path, default=None)
-    p.add_argument("--corpus", type=Path, default=Path("corpus"), help="folder to (re)ingest first (default corpus)")
+    p.add_argument("--corpus", type=Path, default=None,
+                   help="folder the index must hold exactly (ingested first, other documents pruned); "
+                        "by default corpus/ is brought up to date and nothing else in the index is touched")
     p.add_argument("--gate", choices=("all", "regressions"), default=None, help="fail on any failure or on regressions")
     _common(p)
 
@@ -183,8 +185,11 @@ def _eval(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untyped
         from ingest.pipeline import ingest
 
         here = replace(settings, index_dir=index_dir) if index_dir else settings
-        if args.corpus and args.corpus.exists():
-            report = ingest([args.corpus], here, prune=True, progress=False)  # builds or reuses the index
+        # Builds or updates the index from the corpus; only a folder named with --corpus prunes, so an evaluation
+        # never deletes documents someone else indexed.
+        folder = args.corpus or Path("corpus")
+        if folder.exists():
+            report = ingest([folder], here, prune=args.corpus is not None, progress=False)
             for f in report.failed:
                 print(f"warning: {f.path}: {f.reason}", file=sys.stderr)
         return Assistant(here)

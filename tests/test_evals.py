@@ -566,3 +566,27 @@ def test_feedback_rejects_a_line_that_is_not_json(tmp_path: Path) -> None:
     with pytest.raises(EvalSetError, match="line 2"):
         drafts_from_feedback(path)
     assert feedback_main([str(path)]) == 2
+
+
+def test_the_eval_command_never_prunes_an_index_it_was_pointed_at(tmp_path: Path, real_embedder, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """`assistant eval SET --index DIR` brings corpus/ in, but the council's other papers in DIR stay."""
+    from assistant.__main__ import main as cli
+    from assistant.config import Settings
+    from assistant.store import open_store
+    from ingest.pipeline import ingest
+
+    archive, corpus, index = tmp_path / "archive", tmp_path / "corpus", tmp_path / "index"
+    archive.mkdir()
+    corpus.mkdir()
+    (archive / "minutes-2019.txt").write_text("Minutes of the Audit Committee, 3 March 2019.\n", encoding="utf-8")
+    (corpus / "update.txt").write_text("The Youth Justice Service was rated Good in 2024.\n", encoding="utf-8")
+    ingest([archive], Settings(index_dir=index), embedder=real_embedder, progress=False)
+    qset = tmp_path / "set.yaml"
+    qset.write_text(
+        "name: tiny\nversion: 1\nquestions:\n  - id: q1\n    question: How was the service rated?\n"
+        "    expect:\n      rating: Good\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    assert cli(["eval", str(qset), "--index", str(index), "--out", str(tmp_path / "run")]) == 0
+    assert set(open_store(Settings(index_dir=index)).documents()) == {"minutes-2019", "update"}
