@@ -9,22 +9,12 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import replace
 
-from assistant.answer import (
-    KeyTerms,
-    acronyms,
-    asks_ahead,
-    build_answer,
-    compose,
-    has_type,
-    idf_function,
-    implied,
-    question_type,
-    refusal,
-)
+from assistant.answer import KeyTerms, acronyms, build_answer, compose, idf_function, refusal
 from assistant.config import Settings
 from assistant.conversation import points_back, resolve
 from assistant.embedding import Embedder, query_embedder
 from assistant.errors import IndexMissing
+from assistant.evidence import asks_ahead, has_type, implied, question_type
 from assistant.facts import answer_from_facts, flag_conflicts
 from assistant.llm import llm_answer, make_llm
 from assistant.retrieve import STOPWORDS, Retriever, terms
