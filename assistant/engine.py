@@ -14,7 +14,7 @@ from assistant.config import Settings
 from assistant.conversation import points_back, resolve
 from assistant.embedding import Embedder, query_embedder
 from assistant.errors import IndexMissing
-from assistant.evidence import asks_ahead, has_type, implied, question_type
+from assistant.evidence import SERVICE_WORDS, asks_ahead, has_type, implied, question_type
 from assistant.facts import answer_from_facts, flag_conflicts
 from assistant.llm import llm_answer, make_llm
 from assistant.retrieve import STOPWORDS, Retriever, terms
@@ -33,15 +33,6 @@ _MEETING_VERBS = terms(
 # A question about when a body dealt with a paper names the body or the paper.
 _ABOUT_A_PAPER = re.compile(
     r"\b(committee|sub-committee|meeting|scrutiny|cabinet|panel|paper|presentation|agenda|select)\b", re.I
-)
-
-# Words of council and inspection services: capitalised in names of teams and boards, never people's names.
-SERVICE_WORDS = frozenset(
-    """youth justice service services offending team teams board boards panel panels partnership council borough
-    committee sub-committee scrutiny select overview cabinet children young people adolescent adult adults social
-    care safeguarding education health police probation court courts family families early help prevention
-    improvement plan progress report update strategy policy head director manager officer chair lead leads member
-    members executive management performance quality assurance victim victims resettlement""".split()
 )
 
 # A capitalised word or an acronym: how a question names a place, body, scheme or person.
@@ -184,6 +175,7 @@ class Assistant:
         # when they say it, and from a new search only when they don't.
         earlier = [retriever.passage(c) for d, n in focus if d in docs for c in retriever.paragraphs_of(d)
                    if c.paragraph.ordinal == n]
+
         def lead_in(p: Passage) -> Passage | None:
             lead = retriever.lead_in(p.paragraph.doc_id, p.paragraph.ordinal)
             return retriever.passage(lead) if lead else None

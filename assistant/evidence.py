@@ -94,6 +94,16 @@ def person_spans(text: str, lower_vocab: frozenset[str]) -> list[tuple[int, int]
     ]
 
 
+# Words of council and inspection services: capitalised in names of teams and boards, never people's names.
+SERVICE_WORDS = frozenset(
+    """youth justice service services offending team teams board boards panel panels partnership council borough
+    committee sub-committee scrutiny select overview cabinet children young people adolescent adult adults social
+    care safeguarding education health police probation court courts family families early help prevention
+    improvement plan progress report update strategy policy head director manager officer chair lead leads member
+    members executive management performance quality assurance victim victims resettlement""".split()
+)
+
+
 def has_person(text: str, lower_vocab: frozenset[str]) -> bool:
     """Does ``text`` name a person? Two capitalised words that the documents never write in lower case.
 
