@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import signal
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from pathlib import Path
@@ -588,5 +589,9 @@ def test_the_eval_command_never_prunes_an_index_it_was_pointed_at(tmp_path: Path
         encoding="utf-8",
     )
     monkeypatch.chdir(tmp_path)
-    assert cli(["eval", str(qset), "--index", str(index), "--out", str(tmp_path / "run")]) == 0
+    sigpipe = signal.getsignal(signal.SIGPIPE)  # the CLI resets SIGPIPE for `| head`; not for the rest of pytest
+    try:
+        assert cli(["eval", str(qset), "--index", str(index), "--out", str(tmp_path / "run")]) == 0
+    finally:
+        signal.signal(signal.SIGPIPE, sigpipe)
     assert set(open_store(Settings(index_dir=index)).documents()) == {"minutes-2019", "update"}
