@@ -45,10 +45,12 @@ def test_quick_bench_prints_table_and_json(tmp_path: Path, capsys: pytest.Captur
     results = json.loads(captured.out)
     for key in ("accuracy_ratio_vs_stock", "accuracy_ratio_vs_bm25"):
         assert key in results["quality"]
+    for system in ("assistant", "stock_llamaindex", "bm25_only", "dense_only"):  # side by side
+        assert {"answer_accuracy", "recall_at_5", "mrr"} <= set(results["quality"][system])
     assert results["machine"]["cpu_count"]
     assert [r["documents"] for r in results["scale"]] == [4]
     assert results["speed"]["ingest_generated"]["documents"] == 2  # the throughput probe beside corpus/
-    assert "Targets" in captured.err and "llama-index starter" in captured.err
+    assert "Targets" in captured.err and "llama-index starter" in captured.err and "dense alone" in captured.err
     assert json.loads((tmp_path / "out" / "results.json").read_text()) == results
     assert (tmp_path / "out" / "scale.png").exists()
     assert not any((tmp_path / "tmp").iterdir())  # temporary indexes removed

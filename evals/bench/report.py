@@ -61,8 +61,10 @@ def format_table(results: dict[str, Any]) -> str:
         lines += [f"Quality on {q['eval_set']}", f"  {'system':<22}{'accuracy':>10}{'passed':>10}{'recall@5':>10}"
                   f"{'MRR':>8}"]
         for key, name in (("assistant", "this project"), ("stock_llamaindex", "llama-index starter"),
-                          ("bm25_only", "BM25 alone")):
-            r = q[key]
+                          ("bm25_only", "BM25 alone"), ("dense_only", "dense alone")):
+            r = q.get(key)
+            if r is None:
+                continue
             lines.append(f"  {name:<22}{_pct(r['answer_accuracy']):>10}{r['passed']:>6}/{r['questions']:<3}"
                          f"{_pct(r['recall_at_5']):>10}{_fmt(r['mrr']):>8}")
         lines += [f"  accuracy ratio vs stock {_fmt(q['accuracy_ratio_vs_stock'])}x, "

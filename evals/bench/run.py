@@ -77,7 +77,7 @@ def _eval(set_path: Path, answerer: Any, out: Path) -> Any:
 def quality(plan: BenchPlan, settings: Settings, assistant: Any, out: Path) -> dict[str, Any]:
     """Answer accuracy and recall@5 / MRR on the evaluation set: the assistant, the stock starter, BM25 alone."""
     from assistant.embedding import resolve_model_path
-    from evals.bench.systems import Bm25Only, StockStarter, contains_gold, gold_texts
+    from evals.bench.systems import OneRetriever, StockStarter, contains_gold, gold_texts
     from evals.schema import load_set
     from ingest.pipeline import slug
 
@@ -85,7 +85,9 @@ def quality(plan: BenchPlan, settings: Settings, assistant: Any, out: Path) -> d
     _say("quality: the assistant on the evaluation set")
     ours = _eval(plan.eval_set, assistant, out / "assistant")
     _say("quality: BM25 alone")
-    bm25 = _eval(plan.eval_set, Bm25Only(assistant), out / "bm25")
+    bm25 = _eval(plan.eval_set, OneRetriever(assistant, "lexical"), out / "bm25")
+    _say("quality: dense retrieval alone")
+    dense = _eval(plan.eval_set, OneRetriever(assistant, "dense"), out / "dense")
     _say("quality: building the stock llama-index starter")
     started = time.perf_counter()
     stock = StockStarter(plan.corpus, resolve_model_path(settings.model), slug)
@@ -116,6 +118,7 @@ def quality(plan: BenchPlan, settings: Settings, assistant: Any, out: Path) -> d
                              "build_s": round(stock_build, 2), "similarity_top_k": 2,
                              "recall_rule": "retrieved chunk (top 5) contains the gold paragraph text"},
         "bm25_only": row(bm25),
+        "dense_only": row(dense),
         "accuracy_ratio_vs_stock": _ratio(ours_acc, stock_acc),
         "accuracy_ratio_vs_bm25": _ratio(ours_acc, bm25_acc),
         "warm_ask_p50_ms": _r(ours.latency_p50_ms, 1),

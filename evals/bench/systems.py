@@ -1,10 +1,10 @@
-"""The two baselines the assistant is compared with, as Answerers so the evaluation's own scorer runs on them.
+"""The baselines the assistant is compared with, as Answerers so the evaluation's own scorer runs on them.
 
 - ``StockStarter``: the llama-index starter over the same files (``SimpleDirectoryReader`` + default
   ``SentenceSplitter`` + ``VectorStoreIndex``, the bundled model through ``HuggingFaceEmbedding``, no LLM). With no
   LLM to write an answer, its answer is the top chunk's text, cited to the file.
-- ``Bm25Only``: the project's own BM25 (``Retriever.lexical``) with no scope, dense side or answer composer; its
-  answer is the top paragraph.
+- ``OneRetriever``: the project's own BM25 (``Retriever.lexical``) or dense retriever (``Retriever.dense``) alone,
+  with no scope, fusion or answer composer; its answer is the top paragraph.
 """
 
 from __future__ import annotations
@@ -94,18 +94,21 @@ def _start(node: Any) -> int:
     return int(getattr(node, "start_char_idx", None) or 0)
 
 
-class Bm25Only:
-    """BM25 alone over the assistant's own paragraphs: top paragraph as the answer."""
+class OneRetriever:
+    """One of the assistant's two retrievers alone over its own paragraphs (``lexical``: BM25, ``dense``: the
+    embedding model), no scope, fusion or answer composer: the top paragraph is the answer."""
 
-    def __init__(self, assistant: Assistant) -> None:
+    def __init__(self, assistant: Assistant, which: str = "lexical") -> None:
         self.assistant = assistant
+        self.which = which
 
     def retrieve(self, question: str, k: int = 5, filters: Filters | None = None) -> list[Passage]:
         retriever = self.assistant.retriever
         allowed = retriever.allowed(None, None, "public")
         seen: set[tuple[str, int]] = set()
         out: list[Passage] = []
-        for chunk in retriever.lexical(question, allowed):
+        search = retriever.lexical if self.which == "lexical" else retriever.dense
+        for chunk in search(question, allowed):
             key = (chunk.doc_id, chunk.paragraph.ordinal)
             if key not in seen:
                 seen.add(key)
@@ -131,7 +134,7 @@ class Bm25Only:
         return []
 
     def index_info(self) -> dict[str, str]:
-        return {"system": "bm25 only", **self.assistant.index_info()}
+        return {"system": f"{self.which} only", **self.assistant.index_info()}
 
 
 def gold_texts(assistant: Assistant, expect: Any) -> list[str]:
