@@ -236,6 +236,7 @@ def compose(
         paper = " ".join(
             x for x in (meta.title, meta.body, month_year(meta.date), meta.kind and meta.kind.replace("_", " ")) if x
         )
+        defined = (acronyms or {}).get(p.doc_id) or {}
         spans = sentences(p.text)
         # A statement and the sentence that completes it ("... financial considerations ... These will be reviewed
         # in Dec 17.") are also tried together, as one verbatim span.
@@ -247,7 +248,6 @@ def compose(
             if needed and not any(m.lower() in quote.lower() for m in needed):
                 continue
             # A question with no content words at all ("and?") is answered by the best passage only.
-            defined = (acronyms or {}).get(p.doc_id) or {}
             meant = spelled_out(quote, defined)
             coverage = keys.coverage(f"{quote} {meant}", around, paper) if keys.total > 0 else float(rank == 0)
             if qtype == "who" and coverage >= threshold:

@@ -132,8 +132,8 @@ def ingest(
     counts = {"documents": 0, "skipped": 0, "paragraphs": 0, "chunks": 0, "facts": 0}
     ingested: list[str] = []
 
-    # One writer thread commits a batch while the next batch is embedded (Chroma's writes release the GIL):
-    # documents are still committed one at a time, in order, each chunks-first-then-record.
+    # One writer thread commits each embedded batch (all its chunks, then all its records, then older chunks;
+    # see Store.commit_documents) while the next batch is embedded; batches are written in order.
     writes = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-writer")
     submitted: list[Future[None]] = []
 
@@ -144,10 +144,9 @@ def ingest(
             at += len(prep.chunks)
         _commit(writer(), parts)
         for prep in batch:
-            n = len(prep.chunks)
             counts["documents"] += 1
             counts["paragraphs"] += len(prep.paragraphs)
-            counts["chunks"] += n
+            counts["chunks"] += len(prep.chunks)
             counts["facts"] += len(prep.facts)
             ingested.append(prep.document.source)
 
