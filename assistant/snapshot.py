@@ -47,7 +47,8 @@ def write_snapshot(settings: Settings, token: str, payload: dict[str, Any], vect
     meta_path, vec_path = snapshot_files(settings)
     tmp_meta = meta_path.with_name(f"{meta_path.name}.{os.getpid()}.tmp")
     tmp_vec = vec_path.with_name(f"{vec_path.stem}.{os.getpid()}.tmp.npy")
-    np.save(tmp_vec, np.asarray(vectors, dtype=np.float32).reshape(len(vectors), -1))
+    array = np.asarray(vectors, dtype=np.float32)
+    np.save(tmp_vec, array.reshape(len(vectors), -1) if len(vectors) else array.reshape(0, 0))  # an empty index
     tmp_meta.write_text(json.dumps({**payload, "token": token}, ensure_ascii=False))
     os.replace(tmp_vec, vec_path)
     os.replace(tmp_meta, meta_path)

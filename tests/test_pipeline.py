@@ -105,6 +105,19 @@ def test_bad_files_are_reported_and_the_rest_goes_in(settings, fake_embedder, tm
     assert len(open_store(settings).documents()) == 6
 
 
+def test_a_first_batch_where_every_file_fails_reports_them_and_leaves_an_empty_index(settings, fake_embedder, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    (batch / "empty.txt").write_bytes(b"")
+    (batch / "junk.txt").write_bytes(bytes(range(256)) * 40)
+    report = ingest([batch], settings, embedder=fake_embedder)  # used to crash writing the (empty) snapshot
+    assert report.documents == 0
+    assert sorted(Path(f.path).name for f in report.failed) == ["empty.txt", "junk.txt"]
+    assert open_store(settings).documents() == {}
+    # and the index it left takes the next batch
+    assert ingest([CORPUS], settings, embedder=fake_embedder).documents == 5
+
+
 def test_a_file_that_turns_corrupt_keeps_its_last_good_version(settings, fake_embedder, tmp_path) -> None:  # type: ignore[no-untyped-def]
     corpus = _copy_corpus(tmp_path / "corpus")
     ingest([corpus], settings, embedder=fake_embedder)
