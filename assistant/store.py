@@ -2,7 +2,7 @@
 
 Two collections per settings fingerprint (so a model or chunking change never mixes vectors):
 
-* ``chunks-<fp>``: one record per chunk, written through llama-index's ``ChromaVectorStore``;
+* ``chunks-<fp>``: one record per chunk (its text, vector and what rebuilds its paragraph);
 * ``docs-<fp>``: one record per document (its hash, metadata and facts as JSON): the commit marker.
 
 A document's new chunks are written first (their ids carry the content hash), then its record, then its old
@@ -17,6 +17,7 @@ import os
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
@@ -126,37 +127,44 @@ class Store:
         date live once, in its record (every metadata field costs Chroma time per chunk).
         """
         self._touch()
-        from llama_index.core.schema import NodeRelationship, RelatedNodeInfo, TextNode
-        from llama_index.vector_stores.chroma import ChromaVectorStore
-
-        nodes = []
+        ids: list[str] = []
+        texts: list[str] = []
+        vectors_out: list[Sequence[float]] = []
+        metadatas: list[dict[str, str | int | float | bool]] = []
         for record, chunks, vectors in batch:
             for chunk, vector in zip(chunks, vectors, strict=True):
                 p = chunk.paragraph
-                meta = _meta_to_chroma(
-                    {
-                        "doc_id": p.doc_id,
-                        # on every chunk, so a dense `where` filter can enforce Part 2 by itself
-                        "classification": record.meta.classification or "part1",
-                        "content_hash": record.content_hash,
-                        "ordinal": p.ordinal,
-                        "part": chunk.part,
-                        "label": p.label,
-                        "within": p.within,
-                        "section": p.section,
-                        "page": p.page,
-                        "kind": p.kind,
-                        "context": p.context,
-                        # most paragraphs are one chunk: their text is the chunk's own, stored once
-                        "paragraph_text": p.text if p.text != chunk.text else None,
-                    }
+                ids.append(chunk.chunk_id)
+                texts.append(chunk.text)
+                vectors_out.append(vector)
+                metadatas.append(
+                    _meta_to_chroma(
+                        {
+                            "doc_id": p.doc_id,
+                            # on every chunk, so a dense `where` filter can enforce Part 2 by itself
+                            "classification": record.meta.classification or "part1",
+                            "content_hash": record.content_hash,
+                            "ordinal": p.ordinal,
+                            "part": chunk.part,
+                            "label": p.label,
+                            "within": p.within,
+                            "section": p.section,
+                            "page": p.page,
+                            "kind": p.kind,
+                            "context": p.context,
+                            # most paragraphs are one chunk: their text is the chunk's own, stored once
+                            "paragraph_text": p.text if p.text != chunk.text else None,
+                        }
+                    )
                 )
-                node = TextNode(id_=chunk.chunk_id, text=chunk.text, embedding=list(vector), metadata=meta)
-                # llama-index writes the source document's id as "doc_id"/"ref_doc_id": make it ours.
-                node.relationships[NodeRelationship.SOURCE] = RelatedNodeInfo(node_id=p.doc_id)
-                nodes.append(node)
-        if nodes:
-            ChromaVectorStore(chroma_collection=self._chunks).add(nodes)
+        step = self._max_batch()
+        for at in range(0, len(ids), step):
+            self._chunks.add(
+                ids=ids[at : at + step],
+                embeddings=vectors_out[at : at + step],
+                documents=texts[at : at + step],
+                metadatas=metadatas[at : at + step],
+            )
         if not batch:
             return
         self._docs.upsert(
@@ -215,6 +223,13 @@ class Store:
         write_snapshot(self.settings, token, payload, vectors)
         write_state(self.settings, token)
 
+    def _max_batch(self) -> int:
+        """The most records one Chroma call takes (a client limit, smaller on the embedded SQLite backend)."""
+        try:
+            return max(1, int(self._client.get_max_batch_size()))
+        except Exception:  # noqa: BLE001 - an older server without the endpoint: Chroma's long-standing default
+            return 5461
+
     # ---- chunks ----------------------------------------------------------------------------------------------
     def chunk_count(self) -> int:
         return int(self._chunks.count())
@@ -263,18 +278,22 @@ class Store:
 
 
 def warm_up_writer() -> None:
-    """Import llama-index's Chroma writer in the background (~3 s) while the first documents are embedded.
+    """Import Chroma in the background (~1 s) while the first documents are embedded, not before the first write.
 
-    The embedder spends its time in torch kernels that release the GIL, so the import costs almost nothing there,
-    instead of adding to ingest time before the first write.
+    The embedder spends its time in torch kernels that release the GIL, so the import costs little there.
     """
     import threading
 
     def load() -> None:
-        from llama_index.core.schema import TextNode  # noqa: F401
-        from llama_index.vector_stores.chroma import ChromaVectorStore  # noqa: F401
+        go_offline()
+        import chromadb  # noqa: F401
 
-    threading.Thread(target=load, name="warm-up-llama-index", daemon=True).start()
+    threading.Thread(target=load, name="warm-up-chroma", daemon=True).start()
+
+
+def is_new(settings: Settings) -> bool:
+    """True for an embedded index that Chroma has never written: nothing in it to read or collect."""
+    return not settings.chroma_url and not (Path(settings.index_dir) / "chroma.sqlite3").exists()
 
 
 def open_store(settings: Settings, create: bool = False) -> Store:

@@ -17,7 +17,7 @@ from assistant.config import Settings
 from assistant.embedding import Embedder, SentenceTransformerEmbedder, export_onnx
 from assistant.errors import AssistantError, UnreadableFile
 from assistant.snapshot import load_snapshot
-from assistant.store import DocRecord, Store, open_store, warm_up_writer
+from assistant.store import DocRecord, Store, is_new, open_store, warm_up_writer
 from assistant.types import Chunk, Document, DocumentMeta, Fact, FailedFile, IngestReport, Paragraph
 from ingest.chunks import make_chunks
 from ingest.extract_facts import extract_facts
@@ -109,12 +109,14 @@ def ingest(
     snapshot = load_snapshot(settings)
     store: Store | None = None
     orphans = 0
-    if snapshot is None:
+    if snapshot is not None:
+        existing = snapshot.documents()
+    elif is_new(settings):
+        existing = {}  # nothing to read: Chroma is opened at the first write, its import overlapping embedding
+    else:
         store = open_store(settings, create=True)
         orphans = store.collect_orphans()
         existing = store.documents()
-    else:
-        existing = snapshot.documents()
 
     def writer() -> Store:
         nonlocal store
@@ -219,8 +221,8 @@ def ingest(
                 writer().remove_document(rec.doc_id)
                 pruned += 1
     bar(None)
-    if store is not None and (counts["documents"] or pruned or orphans or snapshot is None):
-        store.write_snapshot()  # lets `ask` start without importing Chroma
+    if snapshot is None or counts["documents"] or pruned or orphans:
+        writer().write_snapshot()  # lets `ask` start without importing Chroma (and a new index exists, if empty)
     if isinstance(embedder, SentenceTransformerEmbedder):
         export_onnx(settings.model, settings.cache_dir)  # once per model: asking then needs no torch
     return IngestReport(

@@ -36,7 +36,7 @@ def test_quick_bench_prints_table_and_json(tmp_path: Path, capsys: pytest.Captur
     """A tiny run prints the human table and one parseable JSON object with the headline figures."""
     corpus = generate(tmp_path / "corpus", 3, seed=1, planted=3)
     qset = write_question_set(tmp_path / "set.yaml", corpus, "tiny")
-    plan = BenchPlan(corpus=corpus.folder, eval_set=qset, tiers=(4,), cold_runs=1, ui=False, planted=2, probe_docs=2,
+    plan = BenchPlan(corpus=corpus.folder, eval_set=qset, tiers=(4,), cold_runs=1, ui=False, planted=2, probe_docs=2, probe_runs=1,
                      tmp_parent=tmp_path / "tmp")
     args = argparse.Namespace(json=True, out=tmp_path / "out", quick=True, full=False, index=None)
     settings = Settings(index_dir=tmp_path / "unused", cache_dir=tmp_path / "cache")

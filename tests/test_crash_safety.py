@@ -47,12 +47,11 @@ def die_after(n):
     if seen["n"] >= after:
         os.kill(os.getpid(), signal.SIGKILL)
 
-from llama_index.vector_stores.chroma import ChromaVectorStore
 from chromadb.api.models.Collection import Collection
-add, upsert, delete = ChromaVectorStore.add, Collection.upsert, Collection.delete
+add, upsert, delete = Collection.add, Collection.upsert, Collection.delete
 
-def add_hook(self, nodes, **kw):
-    out = add(self, nodes, **kw)
+def add_hook(self, *a, **kw):  # only chunks are added; document records are upserted
+    out = add(self, *a, **kw)
     if point == "chunks":  # chunks of a document written, its record not yet
         die_after(1)
     if point == "slow":  # give the killer outside time to land anywhere in the commits
@@ -71,7 +70,7 @@ def delete_hook(self, *a, **kw):
         die_after(1)
     return delete(self, *a, **kw)
 
-ChromaVectorStore.add, Collection.upsert, Collection.delete = add_hook, upsert_hook, delete_hook
+Collection.add, Collection.upsert, Collection.delete = add_hook, upsert_hook, delete_hook
 
 ingest([sys.argv[1]], Settings(index_dir=Path(sys.argv[2]), model="fake-hash-64"), embedder=FakeEmbedder(),
        progress=False)

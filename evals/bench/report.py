@@ -82,10 +82,10 @@ def format_table(results: dict[str, Any]) -> str:
                   f"(model load {_fmt(ing.get('model_load_s'), ' s')} not included)",
                   f"  bare model on the same texts  {_fmt(ing.get('raw_embed_s'), ' s')}: "
                   f"{_fmt(ing.get('raw_chunks_per_s'))} chunks/s, {_fmt(ing.get('raw_tokens_per_s'))} tokens/s; "
-                  f"ingest/raw {_fmt(ing.get('ratio_ingest_to_raw'))}x",
+                  f"ingest/raw {_fmt(ing.get('ratio_ingest_to_raw'))}x (median of {ing.get('ratio_runs')})",
                   *([f"  {gen.get('documents')} generated documents  ingest {_fmt(gen.get('ingest_s'), ' s')} vs bare "
                      f"model {_fmt(gen.get('raw_embed_s'), ' s')} on {gen.get('embedded_texts')} texts: ingest/raw "
-                     f"{_fmt(gen.get('ratio_ingest_to_raw'))}x"] if gen else []),
+                     f"{_fmt(gen.get('ratio_ingest_to_raw'))}x (median of {gen.get('ratio_runs')})"] if gen else []),
                   f"  re-ingest unchanged  {_fmt(re_.get('wall_s'), ' s')} wall "
                   f"({_fmt(re_.get('in_process_s'), ' s')} in process, {re_.get('skipped_unchanged')} skipped)",
                   f"  peak RSS: ingest {_fmt(ing.get('peak_rss_mb'), ' MB')}, re-ingest "
