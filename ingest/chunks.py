@@ -27,12 +27,16 @@ def make_chunks(
 ) -> list[Chunk]:
     """Chunks for every paragraph; a paragraph too long for the window is cut at sentence boundaries."""
     chunks: list[Chunk] = []
+    budgets: dict[str, tuple[str, int]] = {}  # a section's paragraphs share their prefix: count it once
     for p in paragraphs:
         prefix = embed_prefix(meta, p)
-        # The prefix may take at most half the window; a longer one (a huge table header) is cut.
-        while prefix and count_tokens(prefix) > max_tokens // 2:
-            prefix = prefix[: int(len(prefix) * 0.8)]
-        budget = max_tokens - (count_tokens(prefix) if prefix else 2)
+        if prefix not in budgets:
+            fitted = prefix
+            # The prefix may take at most half the window; a longer one (a huge table header) is cut.
+            while fitted and count_tokens(fitted) > max_tokens // 2:
+                fitted = fitted[: int(len(fitted) * 0.8)]
+            budgets[prefix] = (fitted, max_tokens - (count_tokens(fitted) if fitted else 2))
+        prefix, budget = budgets[prefix]
         pieces = _fit(p.text, budget, count_tokens)
         for part, piece in enumerate(pieces):
             embed_text = f"{prefix}\n{piece}" if prefix else piece

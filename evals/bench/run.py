@@ -177,7 +177,7 @@ def speed(plan: BenchPlan, settings: Settings, index: Path, tmp: Path) -> dict[s
 
 
 def _probe(folder: Path, settings: Settings, index: Path, runs: int = 1) -> dict[str, Any]:
-    """Fresh ingest of ``folder`` in a child process, then the bare model on the same batches (evals.bench.probe).
+    """Fresh ingest of ``folder`` in a child process, then the bare model on the same batches in another.
 
     Repeated ``runs`` times, each on a new index: the run with the median ratio is reported, with every ratio.
     """
@@ -186,13 +186,17 @@ def _probe(folder: Path, settings: Settings, index: Path, runs: int = 1) -> dict
     from evals.bench.measure import python_child
 
     results = []
+    batches = index.with_name(f"{index.name}-batches.json")
+    env = _child_env(settings, index)
     for _ in range(max(1, runs)):
         shutil.rmtree(index, ignore_errors=True)
-        run = python_child(["evals.bench.probe", str(folder)], _child_env(settings, index), ROOT)
-        if run.returncode != 0:
-            raise ConfigError(f"the ingest probe failed: {run.stderr.strip()[-400:]}")
-        probe = json.loads(run.stdout.strip().splitlines()[-1])
+        run = python_child(["evals.bench.probe", str(folder), str(batches)], env, ROOT)
+        bare = python_child(["evals.bench.probe", "--raw", str(batches)], env, ROOT) if run.returncode == 0 else run
+        if bare.returncode != 0:
+            raise ConfigError(f"the ingest probe failed: {bare.stderr.strip()[-400:]}")
+        probe = json.loads(run.stdout.strip().splitlines()[-1]) | json.loads(bare.stdout.strip().splitlines()[-1])
         results.append((_ratio(probe["ingest_s"], probe["raw_embed_s"]) or 0.0, probe, run))
+    batches.unlink(missing_ok=True)
     results.sort(key=lambda r: r[0])
     ratio, probe, run = results[len(results) // 2]
     ingest_s, raw_s = probe["ingest_s"], probe["raw_embed_s"]
