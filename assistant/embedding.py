@@ -86,7 +86,7 @@ class SentenceTransformerEmbedder:
         vectors = model.encode(
             list(texts), batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
         )
-        return [list(map(float, v)) for v in vectors]
+        return vectors.tolist()  # type: ignore[no-any-return]  # an ndarray: Python floats, at C speed
 
     def count_tokens(self, text: str) -> int:
         tok = _tokenizer(self._path)

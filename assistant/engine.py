@@ -17,7 +17,7 @@ from assistant.errors import IndexMissing
 from assistant.evidence import SERVICE_WORDS, asks_ahead, has_type, implied, question_type
 from assistant.facts import answer_from_facts, flag_conflicts
 from assistant.llm import llm_answer, make_llm
-from assistant.retrieve import STOPWORDS, Retriever, terms
+from assistant.retrieve import STOPWORDS, Retriever, initialisms, terms
 from assistant.scope import Scope, bodies_in, gazetteer_words, places_in, scope_of
 from assistant.snapshot import load_snapshot
 from assistant.store import open_store
@@ -318,6 +318,7 @@ class Assistant:
                 rec = self.retriever.documents[d]
                 text = " ".join(x for x in (self._doc_text[d], rec.meta.title, rec.meta.body, rec.meta.service) if x)
                 cached.update(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'’-]*", text))
+                cached.update(initialisms(text))  # "HMIP" names a paper that says "HM Inspectorate of Probation"
                 for c in self.retriever.paragraphs_of(d):
                     cached.update(w.lower() for w in (implied(c.paragraph.text) or "").split())
             if len(self._vocab_cache) > 64:

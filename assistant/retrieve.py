@@ -186,6 +186,26 @@ def defined_acronyms(text: str) -> dict[str, str]:
     return out
 
 
+_NAME_RUN = re.compile(r"(?:\b(?:[A-Z][A-Za-z'’]*|of|and|for)\b[ \t-]*)+")
+
+
+def initialisms(text: str) -> set[str]:
+    """Initialisms of the capitalised names in ``text``: "HM Inspectorate of Probation" -> {"hmip", "ip", ...}.
+
+    Public bodies shorten their names to initials without always saying so ("HMIP", "YJS", "SEND"): a question
+    that uses the short form names something the document does name. "HM" gives both its letters; joining words
+    ("of", "and") give none. Lower-case.
+    """
+    out: set[str] = set()
+    for m in _NAME_RUN.finditer(text):
+        words = [w for w in re.split(r"[ \t-]+", m.group(0)) if w]
+        initials = [w if w.isupper() and len(w) <= 3 else w[0] for w in words if w.lower() not in _JOINING]
+        for i in range(len(initials)):
+            for j in range(i + 2, min(len(initials), i + 6) + 1):
+                out.add("".join(initials[i:j]).lower())
+    return out
+
+
 _APPENDIX = re.compile(r"^\s*appendix\s+([A-Z0-9]{1,3})\b", re.I)
 _APPENDIX_MENTION = re.compile(r"\bappendix\s+([A-Z0-9]{1,3})\b", re.I)
 

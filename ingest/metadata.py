@@ -47,7 +47,7 @@ _DATE_FIELD = re.compile(
     r"\b(?:Date(?: of meeting)?|Meeting date)\b\s*[:\t]\s*(?P<value>[^\n\t]+)", re.IGNORECASE
 )
 _TITLE_FIELD = re.compile(r"^(?:Report )?Title\s*[:\t]\s*(?P<value>[^\n\t]+)", re.IGNORECASE | re.MULTILINE)
-_CLASS_FIELD = re.compile(r"\bClass(?:ification)?\b\s*[:\t]\s*(?P<value>[^\n\t]*)", re.IGNORECASE)
+_CLASS_FIELD = re.compile(r"\b(?:Class(?:ification)?|Status)\b\s*[:\t]\s*(?P<value>[^\n\t]*)", re.IGNORECASE)
 _INSPECTORATES = (
     (re.compile(r"HM Inspectorate of Probation|HMI Probation|Chief Inspector of Probation", re.IGNORECASE),
      "HM Inspectorate of Probation"),
@@ -404,17 +404,25 @@ def _service(text: str) -> str | None:
     return None
 
 
+_APPENDIX_WORD = re.compile(r"\b(?:appendix|appendices|annex(?:es)?)\b", re.IGNORECASE)
+
+
+def _about_the_report(text: str) -> str:
+    """``text`` without its sentences about appendices: "Part 1 - public report. Appendix B is Part 2 - exempt"
+    marks the report Part 1 (an exempt appendix is withheld from publication, not the report it is attached to)."""
+    parts = re.split(r"(?<=[.;])\s+|\n", text)
+    return "\n".join(p for p in parts if not _APPENDIX_WORD.search(p))
+
+
 def _classification(header: list[str]) -> str | None:
     """part2 / part1 as the paper marks itself; None without a mark or for "Either Part 1 or Part 2"."""
     head = "\n".join(header)
-    m = _CLASS_FIELD.search(head)
-    if m:
-        value = m.group("value")
+    for m in _CLASS_FIELD.finditer(head):  # "Status: For decision" says nothing about it: read on
+        value = _about_the_report(m.group("value"))
         two, one = bool(_PART2.search(value)), bool(_PART1.search(value))
-        if two != one:
-            return "part2" if two else "part1"
-        return None
-    if re.search(r"exempt information|not for publication|Schedule 12A", head, re.IGNORECASE):
+        if two or one:
+            return ("part2" if two else "part1") if two != one else None  # "Either Part 1 or Part 2": unknown
+    if re.search(r"exempt information|not for publication|Schedule 12A", _about_the_report(head), re.IGNORECASE):
         return "part2"
     for line in header:
         if re.fullmatch(r"(?:\*\*)?Part (?:2|II)(?: ?[–—(-].*)?", line, re.IGNORECASE):

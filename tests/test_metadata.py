@@ -101,6 +101,18 @@ def test_part2_exempt_cabinet_paper() -> None:
     assert infer_meta("Audit Committee\n\nClass: Part 1 (open)\n\nText.", "x.txt").classification == "part1"
 
 
+def test_a_public_report_with_an_exempt_appendix_is_part1() -> None:
+    """Committee papers mark the report and its appendices separately; only the appendix is withheld."""
+    status = (
+        "Overview and Scrutiny Committee\n\nReport title: Youth justice inspection action plan\n\n"
+        "Status\tPart 1 – public report. Appendix B is Part 2 – exempt under paragraph 2 of Schedule 12A to the "
+        "Local Government Act 1972.\n\n1. Purpose\n\n1.1 To present the action plan."
+    )
+    assert infer_meta(status, "x.docx").classification == "part1"
+    both_exempt = "Cabinet\n\nClass: Part 2 – exempt. Appendix A is also exempt.\n\n1. Purpose\n\nText."
+    assert infer_meta(both_exempt, "x.txt").classification == "part2"
+
+
 def test_minutes() -> None:
     text = (
         "Minutes of the meeting of the Overview and Scrutiny Committee held on Tuesday, 4 March 2024\n\n"
