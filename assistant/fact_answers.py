@@ -99,7 +99,8 @@ def answer_from_facts(question: str, facts: Sequence[Fact], titles: Mapping[str,
     if names_unknown_entity(question, facts, place_words):
         return None
     years = [int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", q)]
-    trend = bool(_TREND_Q.search(q))
+    # "the previous inspection in 2019" asks about 2019, not how things changed
+    trend = bool(_TREND_Q.search(re.sub(r"\bprevious(?:ly)?\b", "", q) if years else q))
     pool = [f for f in facts if not places or place_of(f.subject) in places]
     before = re.search(r"\b(?:before|prior to|earlier than|preceding)\s+(?:the\s+|its\s+)?((?:19|20)\d{2})\b", q)
     also: list[str] = [*place_words]
@@ -115,6 +116,9 @@ def answer_from_facts(question: str, facts: Sequence[Fact], titles: Mapping[str,
         also += ["before", "prior", "earlier", "preceding"]
     elif years and not trend:
         pool = [f for f in pool if f.year in years]
+        also += ["previous", "previously", "last", "earlier"]  # "its previous inspection in 2019" names the year
+    elif not trend:
+        pool = _latest_inspection(pool)
     if trend:
         also += _TREND_WORDS
     if not pool:
@@ -127,6 +131,27 @@ def answer_from_facts(question: str, facts: Sequence[Fact], titles: Mapping[str,
         return None  # the question asks about something the cited facts do not say
     text = lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)
     return Answer(question=question, text=text, refused=False, citations=tuple(writer.citations))
+
+
+def _latest_inspection(pool: Sequence[Fact]) -> list[Fact]:
+    """Each service's facts from its latest inspection, for a question that names no year and asks no trend.
+
+    A paper reporting an inspection cites the one before it with its year ("last inspected in 2019, when it was
+    rated ..."); its own inspection's facts often carry no year. So a fact without a year belongs to the paper's
+    own (latest) inspection, and a rating or score of an earlier year only answers a question that asks for it.
+    """
+    judged = {*RATING_KINDS, "score"}  # what an inspection gives; dates and texts say which one they are about
+    kinds_dated = {(place_of(f.subject), f.kind) for f in pool if f.year is not None and f.kind in judged}
+    newest: dict[tuple[str | None, str], float] = {}
+    for f in pool:
+        key = (place_of(f.subject), f.kind)
+        newest[key] = max(newest.get(key, 0.0), float("inf") if f.year is None else f.year)
+    return [
+        f
+        for f in pool
+        if (place_of(f.subject), f.kind) not in kinds_dated
+        or (float("inf") if f.year is None else f.year) == newest[(place_of(f.subject), f.kind)]
+    ]
 
 
 # -- reading the question ------------------------------------------------------------------------

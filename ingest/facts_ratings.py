@@ -103,8 +103,8 @@ def extract_scores(out: Builder, lines: Sequence[Line]) -> None:
                 continue
             for m in _SCORE.finditer(unit):
                 a, b = int(m.group(1)), int(m.group(2))
-                if a <= b and b >= 4:
-                    out.add(line.para, "score", f"{a}/{b}", unit)
+                if a <= b and b >= 4:  # "last inspected in 2019, ... a score of 15/36" is the 2019 score
+                    out.add(line.para, "score", f"{a}/{b}", unit, year=_sentence_year(unit, None))
 
 
 # -- the standards framework ---------------------------------------------------------------------

@@ -1,0 +1,71 @@
+"""A paper reporting an inspection also cites the one before it; answers must not mix the two.
+
+The fixture is a fictional committee report about a real borough the corpus never mentions (Wakefield). It
+writes the way committee papers do: the new result without a year, the previous one "last inspected in 2019,
+when ...", and the inspectorate spelt out in full while councillors ask for "HMIP".
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.config import Settings
+from assistant.engine import Assistant
+from ingest.pipeline import ingest
+
+PAPER = """WAKEFIELD COUNCIL
+
+Children and Young People Overview and Scrutiny Committee
+
+Outcome of the inspection of Wakefield Youth Justice Service
+
+Date of meeting\t12 May 2025
+Status\tPart 1 – public report. Appendix C is Part 2 – exempt under paragraph 1 of Schedule 12A.
+
+1. Background
+
+1.1\tHM Inspectorate of Probation inspected Wakefield Youth Justice Service in January 2025.
+
+1.2\tThe service was last inspected in October 2019, when it was rated 'Inadequate' with a score of 9/36.
+
+2. Findings
+
+2.1\tThe overall rating of Wakefield YJS is 'Good', with a score of 25/36. This is a marked improvement on the
+2019 inspection.
+
+2.2\tInspectors made three recommendations, all addressed to the Youth Justice Management Board.
+"""
+
+
+@pytest.fixture(scope="module")
+def wakefield(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Assistant:  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("wakefield")
+    (folder / "wakefield-oss-committee-2025-05-yjs-inspection.txt").write_text(PAPER)
+    settings = Settings(index_dir=tmp_path_factory.mktemp("wakefield-index"))
+    report = ingest([folder], settings, embedder=real_embedder, progress=False)
+    assert report.failed == () and report.documents == 1
+    return Assistant(settings)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "not_expected"),
+    [
+        ("What score did Wakefield YJS get?", "25/36", "9/36"),
+        ("How was Wakefield's youth justice service rated?", "Good", "Inadequate"),
+        ("What was Wakefield rated at its previous inspection in 2019?", "Inadequate", "Good"),
+        ("What did Wakefield score in 2019?", "9/36", "25/36"),
+    ],
+)
+def test_the_current_inspection_unless_the_question_asks_for_the_earlier_one(
+    wakefield: Assistant, question: str, expected: str, not_expected: str
+) -> None:
+    answer = wakefield.ask(question)
+    assert not answer.refused, answer.text
+    assert expected in answer.text and not_expected not in answer.text, answer.text
+
+
+def test_a_public_report_with_an_exempt_appendix_is_read_by_the_public(wakefield: Assistant) -> None:
+    answer = wakefield.ask("How many recommendations did HMIP make to Wakefield?")  # the paper never writes "HMIP"
+    assert not answer.refused, answer.text
+    assert "3" in answer.text or "three" in answer.text.lower(), answer.text
+    assert answer.classification == "part1"
