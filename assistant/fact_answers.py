@@ -472,10 +472,12 @@ class _Writer:
     def scores(self, facts: Sequence[Fact]) -> list[str]:
         lines = []
         best: list[tuple[float, Fact]] = []
-        for group in _by_inspection(_distinct(facts)):
-            lines.append(f"{_who(group[0])} scored {group[0].value} {self.marks(group)}." + self.note(group))
-            a, b = group[0].value.split("/")
-            best.append((int(a) / int(b), group[0]))
+        for inspection in _by_inspection(_distinct(facts)):
+            for value in dict.fromkeys(f.value for f in inspection):  # a paragraph is cited for what it says
+                group = [f for f in inspection if f.value == value]
+                lines.append(f"{_who(group[0])} scored {value} {self.marks(group)}." + self.note(group))
+                a, b = value.split("/")
+                best.append((int(a) / int(b), group[0]))
         if len(best) > 1 and re.search(
             r"higher|lower|better|worse|best|worst|most|least|highest|lowest|compare|versus|\bvs\b|\bor\b", self.q
         ):

@@ -104,7 +104,14 @@ def extract_scores(out: Builder, lines: Sequence[Line]) -> None:
             for m in _SCORE.finditer(unit):
                 a, b = int(m.group(1)), int(m.group(2))
                 if a <= b and b >= 4:  # "last inspected in 2019, ... a score of 15/36" is the 2019 score
-                    out.add(line.para, "score", f"{a}/{b}", unit, year=_sentence_year(unit, None))
+                    out.add(line.para, "score", f"{a}/{b}", unit, year=_sentence_year(_clause(unit, m), None))
+
+
+def _clause(unit: str, m: re.Match[str]) -> str:
+    """The sentence of ``unit`` holding ``m`` ("... a score of 24/36. An improvement on the 2019 inspection." ->
+    its first sentence), even where a sentence splitter kept "36. An" together."""
+    before, after = unit.rfind(". ", 0, m.start()), unit.find(". ", m.end())
+    return unit[before + 2 if before >= 0 else 0 : after if after >= 0 else len(unit)]
 
 
 # -- the standards framework ---------------------------------------------------------------------

@@ -13,6 +13,8 @@ from assistant.config import Settings
 from assistant.engine import Assistant
 from ingest.pipeline import ingest
 
+# ruff: noqa: E501 - the paper's paragraphs are one line each, as extracted
+
 PAPER = """WAKEFIELD COUNCIL
 
 Children and Young People Overview and Scrutiny Committee
@@ -30,8 +32,7 @@ Status\tPart 1 – public report. Appendix C is Part 2 – exempt under paragrap
 
 2. Findings
 
-2.1\tThe overall rating of Wakefield YJS is 'Good', with a score of 25/36. This is a marked improvement on the
-2019 inspection.
+2.1\tThe overall rating of Wakefield YJS is 'Good', with a score of 25/36. This is a marked improvement on the 2019 inspection.
 
 2.2\tInspectors made three recommendations, all addressed to the Youth Justice Management Board.
 """
