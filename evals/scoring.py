@@ -101,7 +101,10 @@ def stated_ratings(text: str) -> list[str]:
     # Longest first so "unsatisfactory" is never read as "satisfactory" and "requires improvement" wins.
     vocabulary = sorted(set(RATINGS_CURRENT) | set(RATINGS_LEGACY), key=len, reverse=True)
     for rating in vocabulary:
-        pattern = re.compile(r"(?<![\w-])" + r"\s+".join(map(re.escape, rating.split())) + r"(?![\w-])", re.I)
+        words = r"\s+".join(map(re.escape, rating.split()))
+        if rating.lower() == "requires improvement":
+            words += r"(?:\s+to\s+be\s+good)?"  # Ofsted's name for the same grade: one judgement, not two
+        pattern = re.compile(r"(?<![\w-])" + words + r"(?![\w-])", re.I)
         for match in pattern.finditer(text):
             start, end = match.span()
             if any(s < end and start < e for s, e in taken):

@@ -207,6 +207,13 @@ def test_rating_ignores_everyday_adjectives_but_reads_legacy_ratings() -> None:
     assert not rating_matches("Work to reduce reoffending was unsatisfactory.", "satisfactory").passed
 
 
+def test_ofsteds_requires_improvement_to_be_good_is_one_judgement() -> None:
+    answer = "Overall effectiveness: Requires improvement to be good. Help and protection: Good."
+    assert stated_ratings(answer) == ["Requires improvement", "Good"]
+    assert rating_matches("Grade: Requires improvement to be good [1].", "Requires improvement").passed
+    assert not rating_matches("Grade: Requires improvement to be good [1].", "Good").passed
+
+
 @pytest.mark.parametrize(
     "text", ["27/36", "27 out of 36", "twenty-seven out of thirty-six", "a score of 27 / 36"]
 )
