@@ -17,6 +17,7 @@ from itertools import pairwise
 from assistant.evidence import (
     DATE,
     asks_ahead,
+    counts_what_is_asked,
     has_type,
     implied,
     month_year,
@@ -245,7 +246,9 @@ def compose(
             if quote not in p.text:
                 continue
             needed = (must_mention or {}).get(p.doc_id)
-            if needed and not any(m.lower() in quote.lower() for m in needed):
+            # a table row reads with its header: "Wirral 2023/24" heads the column the row's figure is in
+            said = f"{quote} {p.context or ''}" if "\t" in quote else quote
+            if needed and not any(m.lower() in said.lower() for m in needed):
                 continue
             # A question with no content words at all ("and?") is answered by the best passage only.
             meant = spelled_out(quote, defined)
@@ -272,7 +275,11 @@ def compose(
                     for w in windows
                 ]
                 coverage = min(coverage, max(near)) if near else coverage
-            typed = (has_type(qtype, quote, lower_vocab) and not (ahead and only_own_date(quote, meta.date))) or (
+            typed = (
+                has_type(qtype, quote, lower_vocab)
+                and not (ahead and only_own_date(quote, meta.date))
+                and (qtype != "how_many" or counts_what_is_asked(question, quote, p.context))
+            ) or (
                 qtype == "who" and "\t" in quote and names_lead(quote, p.context)
             ) or (
                 lead is not None and qtype == "who" and has_type(qtype, lead.paragraph.text, lower_vocab)

@@ -7,9 +7,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from itertools import pairwise
 
 from assistant.numbers import MONTHS
+from assistant.retrieve import STOPWORDS, terms
 
 _MONTHS = (
     "january|february|march|april|may|june|july|august|september|october|november|december|"
@@ -113,12 +115,34 @@ def has_person(text: str, lower_vocab: frozenset[str]) -> bool:
     return bool(person_spans(text, lower_vocab))
 
 
+_SHARE = re.compile(r"\s*(?:%|per ?cent)", re.I)  # "14% of children in care" is a share, not how many
+_OWN_LABEL = re.compile(r"\s*(?:\d{1,3}(?:\.\d{1,3})+|\(?\d{1,3}[.)])\s")
+
+
+def _counts(text: str, shares: bool = True) -> Iterator[re.Match[str]]:
+    """The numbers in ``text`` that count something: not its own label ("15. Care leavers ..."), a qualifier
+    ("aged 16 and 17", "section 17"), a date or a year; nor, unless ``shares``, a share ("14% of")."""
+    label = _OWN_LABEL.match(text)
+    skip = label.end() if label else 0
+    dates = [d.span() for d in DATE.finditer(text)]  # "published 10 January 2025" counts nothing
+    for m in _NUMBER.finditer(text):
+        if (
+            m.start() >= skip
+            and not _QUALIFIER.search(re.sub(r"\d+\s*(?:,|and|or|to|-)\s*$", "", text[: m.start()]))
+            and (shares or not _SHARE.match(text, m.end()))
+            and not any(a <= m.start() < b for a, b in dates)
+            and not re.fullmatch(r"(?:19|20)\d\d", m.group(0))
+        ):
+            yield m
+
+
 def has_type(qtype: str, text: str, lower_vocab: frozenset[str] = frozenset()) -> bool:
     if qtype == "when":
         return bool(DATE.search(text))
     if qtype == "how_many":
-        # A count, not a label or qualifier ("under 25", "section 17", "Recommendation 3").
-        return any(not _QUALIFIER.search(text[: m.start()]) for m in _NUMBER.finditer(text))
+        # A count, not a label or qualifier ("under 25", "section 17", "Recommendation 3"), nor the paragraph's
+        # own number ("15. Care leavers have ...", "3.2\tThe service ...").
+        return any(_counts(text))
     if qtype == "how_long":
         return bool(_DURATION.search(text))
     if qtype == "how_much":
@@ -131,6 +155,38 @@ def has_type(qtype: str, text: str, lower_vocab: frozenset[str] = frozenset()) -
         # Reasons are given in prose, not in a table cell or a heading.
         return "\t" not in text and len(text.split()) >= 8
     return True
+
+
+_HOW_MANY = re.compile(r"\bhow many\s+(?:(?:of|the|more|fewer|other|different|separate)\s+)*([a-z][a-z'-]+)", re.I)
+
+
+def counts_what_is_asked(question: str, text: str, header: str | None = None) -> bool:
+    """Does a count in ``text`` count what "how many X" asks about? "14% of children in care had three or more
+    placement moves" counts moves, not children in care. The thing counted follows the number ("412 children",
+    "four recommendations") or, in a table cell or after a colon, comes before it ("Children in care: 412"), in
+    the row or its ``header``."""
+    m = _HOW_MANY.search(question)
+    if not m or m.group(1).lower() in STOPWORDS:
+        return True  # "how many were there?": nothing named to check
+    # The thing counted is the last word of the phrase: "how many out-of-court disposal cases were ..." -> cases
+    phrase = [m.group(1)]
+    for word in question[m.end() :].split():
+        word = word.strip("?,.;:").lower()
+        if not word or word in STOPWORDS or not re.fullmatch(r"[a-z][a-z'-]*", word):
+            break
+        phrase.append(word)
+    wanted = set(terms(phrase[-1]))
+    if not wanted:
+        return True
+    for n in _counts(text, shares=False):
+        after = text[n.end() :]
+        if not re.match(r"[^\S\t]*[A-Za-z(]", after):  # nothing said after it: the thing counted came before
+            if wanted & set(terms(f"{header or ''} {text[: n.start()]}")):
+                return True
+            continue
+        if wanted & set(terms(" ".join(after.split()[:4]))):
+            return True
+    return False
 
 
 # Action-plan and KPI tables name who is responsible in a column of their own, often a team or an agency.

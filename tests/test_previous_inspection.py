@@ -1,4 +1,4 @@
-"""A paper reporting an inspection also cites the one before it; answers must not mix the two.
+"""A paper reporting an inspection also cites the one before it; answers must not mix the two. And counts.
 
 The fixture is a fictional committee report about a real borough the corpus never mentions (Wakefield). It
 writes the way committee papers do: the new result without a year, the previous one "last inspected in 2019,
@@ -35,6 +35,13 @@ Status\tPart 1 – public report. Appendix C is Part 2 – exempt under paragrap
 2.1\tThe overall rating of Wakefield YJS is 'Good', with a score of 25/36. This is a marked improvement on the 2019 inspection.
 
 2.2\tInspectors made three recommendations, all addressed to the Youth Justice Management Board.
+
+3. Performance
+
+Indicator\tWakefield 2022/23\tWakefield 2023/24\tEngland 2023/24
+First-time entrants (rate per 100,000 children aged 10-17)\t171\t162\t154
+
+3.2\tAround 12% of the children supervised had three or more changes of case manager during their order.
 """
 
 
@@ -70,3 +77,14 @@ def test_a_public_report_with_an_exempt_appendix_is_read_by_the_public(wakefield
     assert not answer.refused, answer.text
     assert "3" in answer.text or "three" in answer.text.lower(), answer.text
     assert answer.classification == "part1"
+
+
+def test_a_table_row_reads_with_its_header_year(wakefield: Assistant) -> None:
+    answer = wakefield.ask("first time entrants wakefield 2023/24?")
+    assert not answer.refused and "162" in answer.text, answer.text
+
+
+def test_a_count_of_something_else_does_not_answer_how_many(wakefield: Assistant) -> None:
+    # "three or more changes of case manager" counts changes; "12%" is a share; "3.2" is the paragraph's number
+    answer = wakefield.ask("How many children does the Wakefield youth justice service supervise?")
+    assert answer.refused, answer.text
