@@ -134,23 +134,27 @@ def answer_from_facts(question: str, facts: Sequence[Fact], titles: Mapping[str,
 
 
 def _latest_inspection(pool: Sequence[Fact]) -> list[Fact]:
-    """Each service's facts from its latest inspection, for a question that names no year and asks no trend.
+    """Each service's ratings and scores from its latest inspection, for a question naming no year and no trend.
 
     A paper reporting an inspection cites the one before it with its year ("last inspected in 2019, when it was
-    rated ..."); its own inspection's facts often carry no year. So a fact without a year belongs to the paper's
-    own (latest) inspection, and a rating or score of an earlier year only answers a question that asks for it.
+    rated ..."), while its own inspection's facts often carry no year: within one paper, a dated rating or score
+    beside an undated one of the same kind is the earlier inspection's. Across papers only stated years compare.
     """
     judged = {*RATING_KINDS, "score"}  # what an inspection gives; dates and texts say which one they are about
-    kinds_dated = {(place_of(f.subject), f.kind) for f in pool if f.year is not None and f.kind in judged}
-    newest: dict[tuple[str | None, str], float] = {}
+    newest: dict[tuple[str | None, str], int] = {}
+    undated: set[tuple[str | None, str, str]] = set()
     for f in pool:
-        key = (place_of(f.subject), f.kind)
-        newest[key] = max(newest.get(key, 0.0), float("inf") if f.year is None else f.year)
+        if f.kind in judged and f.year is not None:
+            key = (place_of(f.subject), f.kind)
+            newest[key] = max(newest.get(key, f.year), f.year)
+        elif f.kind in judged:
+            undated.add((place_of(f.subject), f.kind, f.document))
     return [
         f
         for f in pool
-        if (place_of(f.subject), f.kind) not in kinds_dated
-        or (float("inf") if f.year is None else f.year) == newest[(place_of(f.subject), f.kind)]
+        if f.kind not in judged
+        or f.year is None
+        or (f.year == newest[(place_of(f.subject), f.kind)] and (place_of(f.subject), f.kind, f.document) not in undated)
     ]
 
 
