@@ -168,14 +168,15 @@ def counts_what_is_asked(question: str, text: str, header: str | None = None) ->
     m = _HOW_MANY.search(question)
     if not m or m.group(1).lower() in STOPWORDS:
         return True  # "how many were there?": nothing named to check
-    # The thing counted is the last word of the phrase: "how many out-of-court disposal cases were ..." -> cases
+    # The thing counted is named by the phrase up to its verb: "how many out-of-court disposal cases were ...";
+    # any of its words will do, as a terse question runs on into a place ("how many recommendations sutton").
     phrase = [m.group(1)]
     for word in question[m.end() :].split():
         word = word.strip("?,.;:").lower()
         if not word or word in STOPWORDS or not re.fullmatch(r"[a-z][a-z'-]*", word):
             break
         phrase.append(word)
-    wanted = set(terms(phrase[-1]))
+    wanted = set(terms(" ".join(phrase)))
     if not wanted:
         return True
     for n in _counts(text, shares=False):
