@@ -226,9 +226,10 @@ class Store:
     def _max_batch(self) -> int:
         """The most records one Chroma call takes (a client limit, smaller on the embedded SQLite backend)."""
         try:
-            return max(1, int(self._client.get_max_batch_size()))
-        except Exception:  # noqa: BLE001 - an older server without the endpoint: Chroma's long-standing default
-            return 5461
+            size = int(self._client.get_max_batch_size())  # a server that does not say answers -1
+        except Exception:  # noqa: BLE001 - an older server without the endpoint
+            size = -1
+        return size if size > 0 else 5461  # Chroma's long-standing default
 
     # ---- chunks ----------------------------------------------------------------------------------------------
     def chunk_count(self) -> int:
