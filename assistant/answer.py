@@ -163,7 +163,7 @@ def _span(text: str, first: str, second: str) -> str | None:
 
 def render_row(row: str, header: str | None) -> str:
     """A table row as a reader would say it: "Lead: Maleeka Dachi; When: Mar-25" (cells verbatim)."""
-    cells = [c.strip() for c in row.split("\t")]
+    cells = [" ".join(c.split()) for c in row.split("\t")]  # a cell a PDF wrapped over lines reads as one
     heads = [h.strip() for h in (header or "").split("\t")]
     # A header reads as labels only when it looks like one: short cells, no figures (a PDF-mangled first row
     # such as "y Youth Justice Service ork started April 2024 | Score | 27/36" does not).

@@ -287,11 +287,13 @@ class Assistant:
         doc = best[1]
         year = self.retriever.documents[doc].meta.year
         for chunk in self.retriever.paragraphs_of(doc)[:12]:
-            text = chunk.paragraph.text.strip()
-            if len(text) <= 120 and has_type("when", text) and str(year) in text:
-                meta = self.retriever.documents[doc].meta
-                said = f"{meta.body or meta.title}, '{meta.title}': {text}" if meta.body else text
-                return build_answer(question, [(said, self.retriever.passage(chunk), text)])
+            # A cover line: a short paragraph, or one line of a cover block ("Committee / Tuesday 24th September").
+            for text in [chunk.paragraph.text.strip(), *chunk.paragraph.text.strip().split("\n")]:
+                text = text.strip()
+                if len(text) <= 120 and has_type("when", text) and str(year) in text:
+                    meta = self.retriever.documents[doc].meta
+                    said = f"{meta.body or meta.title}, '{meta.title}': {text}" if meta.body else text
+                    return build_answer(question, [(said, self.retriever.passage(chunk), text)])
         return None
 
     def _unknown_names(self, question: str, docs: set[str]) -> list[str]:

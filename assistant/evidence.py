@@ -41,18 +41,21 @@ _MONEY = re.compile(r"£\s?\d|\d\s?(%|per cent|million|m\b|k\b)", re.I)
 _CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:[-'][A-Z][a-z]+)?\b")
 _RATING = re.compile(r"\b(outstanding|good|requires improvement|inadequate|satisfactory|unsatisfactory|poor)\b", re.I)
 # Question types and the evidence each needs: a "when" question is answered only by a sentence with a date.
+# A question may open with where it looks ("In Barnsley's action plan, who leads ...?", "For Sutton, when ...?").
+_OPENING = r"^\s*(?:(?:in|for|at|on|within|regarding|about|according to)\b[^,?]{1,60},\s*)?"
 _QTYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("why", re.compile(r"^\s*(why|how come|what (is|was) the reason|for what reason)\b|\breasons? (for|why)\b", re.I)),
-    ("when", re.compile(r"^\s*((from|since|until|by|on|as of|at)\s+)?(when|what date|which date|what year|which year|"
-                        r"what month|how long ago)\b", re.I)),
+    ("why", re.compile(_OPENING + r"(why|how come|what (is|was) the reason|for what reason)\b|\breasons? (for|why)\b",
+                       re.I)),
+    ("when", re.compile(_OPENING + r"((from|since|until|by|on|as of|at)\s+)?(when|what date|which date|what year|"
+                        r"which year|what month|how long ago)\b", re.I)),
     ("how_much", re.compile(r"\b(how much|what (is|was) the (budget|cost|funding)|what budget|budget)\b", re.I)),
     ("how_long", re.compile(r"\b(how long|(over|for) (what|which) (period|timescale|timeframe|time)|what (period|"
                             r"timescale|timeframe|duration)|over how many (years|months|weeks))\b", re.I)),
     ("how_many", re.compile(r"\b(how many|number of|what percentage|what proportion|how often)\b", re.I)),
     # "Who are the statutory partners?" asks for bodies, not a person: answered like any other question.
-    ("general", re.compile(r"^\s*who (are|were)\b(?!.*\b(leads?|officers?|chairs?|managers?|members|people)\b)", re.I)),
+    ("general", re.compile(_OPENING + r"who (are|were)\b(?!.*\b(leads?|officers?|chairs?|managers?|members|people)\b)", re.I)),
     ("who", re.compile(
-        r"^\s*(who|whom|whose|which (officer|person|manager|inspector|councillor)|who's)\b|\bwhat is the name\b|"
+        _OPENING + r"(who|whom|whose|which (officer|person|manager|inspector|councillor)|who's)\b|\bwhat is the name\b|"
         r"\bname of the\b", re.I)),
     # "rate" is a rating when it is the verb ("How did they rate it?"); "the reoffending rate" asks for a figure.
     ("rating", re.compile(r"\b(rated|rating|ratings|judgement|judgment|graded|grade)\b|"

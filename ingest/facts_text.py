@@ -84,7 +84,8 @@ class Builder:
 
 
 def cells_of(line: str) -> tuple[str, ...]:
-    return tuple(c.strip() for c in line.split("\t"))
+    """A row's cells, each on one line (a cell a PDF wrapped reads as it was written)."""
+    return tuple(" ".join(c.split()) for c in line.split("\t"))
 
 
 def lines_of(paras: Sequence[Paragraph]) -> Iterator[Line]:
@@ -99,7 +100,8 @@ def lines_of(paras: Sequence[Paragraph]) -> Iterator[Line]:
         context = [c for c in (p.context or "").split("\n") if c.strip()]
         own_header = cells_of(context[0]) if context and "\t" in context[0] else None
         dividers = tuple(context[1:])
-        for raw in p.text.split("\n"):
+        # A table row is one line even when a PDF wrapped its cells over several (the splitter keeps it whole).
+        for raw in [p.text] if p.kind == "table_row" and "\t" in p.text else p.text.split("\n"):
             if not raw.strip():
                 continue
             if "\t" not in raw:

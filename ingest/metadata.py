@@ -44,8 +44,11 @@ _MONTH_YEAR = re.compile(rf"\b(?P<m>{_MONTH})\.?,?\s+(?P<y>(?:19|20)\d\d)\b", re
 _NUMERIC_DATE = re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)\d\d)\b")
 _FILENAME_DATE = re.compile(r"(?<!\d)(?P<y>(?:19|20)\d\d)[-_](?P<m>\d\d)(?:[-_](?P<d>\d\d))?(?!\d)")
 _DATE_FIELD = re.compile(
-    r"\b(?:Date(?: of meeting)?|Meeting date)\b\s*[:\t]\s*(?P<value>[^\n\t]+)", re.IGNORECASE
+    r"\b(?:Date(?: of (?:meeting|publication))?|Meeting date|Date published|Publication date|Published)\b"
+    r"\s*[:\t]\s*(?:\*\*|__)?\s*(?P<value>[^\n\t]+)",
+    re.IGNORECASE,
 )
+_WEEKDAY = re.compile(r"^(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+", re.IGNORECASE)
 _TITLE_FIELD = re.compile(r"^(?:Report )?Title\s*[:\t]\s*(?P<value>[^\n\t]+)", re.IGNORECASE | re.MULTILINE)
 _CLASS_FIELD = re.compile(r"\b(?:Class(?:ification)?|Status)\b\s*[:\t]\s*(?P<value>[^\n\t]*)", re.IGNORECASE)
 _INSPECTORATES = (
@@ -54,7 +57,9 @@ _INSPECTORATES = (
     (re.compile(r"HM Inspectorate of Prisons|HMI Prisons|Chief Inspector of Prisons", re.IGNORECASE),
      "HM Inspectorate of Prisons"),
     (re.compile(r"HMICFRS|HM Inspectorate of Constabulary", re.IGNORECASE), "HMICFRS"),
-    (re.compile(r"\bOfsted\b"), "Ofsted"),
+    # Ofsted's children's services reports are titled by their framework, often with no "Ofsted" in the text.
+    (re.compile(r"\bOfsted\b|\bInspection of (?:local authority )?children['’]s (?:social care )?services\b"),
+     "Ofsted"),
     (re.compile(r"Care Quality Commission|\bCQC\b"), "Care Quality Commission"),
     (re.compile(r"\bEstyn\b"), "Estyn"),
 )  # fmt: skip
@@ -63,7 +68,13 @@ _COMMITTEE = re.compile(
     r"(?:Select Committee|Scrutiny (?:Sub-)?Committee|Scrutiny Panel|Sub-Committee|Committee|Cabinet"
     r"|Board|Panel|Council))\b"
 )
-_COMMITTEE_LEAD = re.compile(r"\b(?:meeting of|report to|minutes of)(?: the)? ", re.IGNORECASE)
+# What a cover sheet puts before the committee's name: "Report to", "Report for:", "Meeting:", "minutes of the".
+_COMMITTEE_KEY = re.compile(r"(?:meeting|committee|report (?:to|for)|decision[- ]maker|to)\s*:?", re.IGNORECASE)
+_COMMITTEE_LEAD = re.compile(
+    r"\b(?:meeting of|report(?:ing)? (?:to|for)|minutes of|(?:meeting|committee|decision[- ]maker)\s*:)\s*:?\s*"
+    r"(?:the )?",
+    re.IGNORECASE,
+)
 _PLACE = (
     r"(?<![\w-])(?<!of )(?<!and )[A-Z][a-z]+(?: [A-Z][a-z]+)?"  # not "Sub-Committee", not "City of London"
 )
@@ -112,7 +123,7 @@ _NOT_PLACE = {
 _GENRE_LINE = re.compile(
     r"^(?:press release|news release|media release|news|for immediate release|embargoed\b.*"
     r"|part (?:1|2|i|ii)\b.*|agenda item\b.*|item (?:no\.? ?)?\d+.*|public|official(?: sensitive)?"
-    r"|restricted|confidential|report)$",
+    r"|restricted|confidential|report|report (?:of|from|by) the\b.*)$",
     re.IGNORECASE,
 )
 _PART2 = re.compile(r"\bPart (?:2|II)\b|exempt information|not for publication|Schedule 12A", re.IGNORECASE)
@@ -222,11 +233,14 @@ def _clean(text: str) -> str:
 
 
 def _committee(header: list[str]) -> str | None:
-    """A committee named in the report header: a line opening with it ("CYP Select Committee", "Cabinet"), or
-    after "Report to" / "meeting of" ("Minutes of the meeting of the Overview and Scrutiny Committee")."""
+    """A committee named in the report header: a line opening with it ("CYP Select Committee", "Cabinet"), after
+    "Report to" / "Report for:" / "meeting of" ("Minutes of the meeting of the Overview and Scrutiny Committee"),
+    or in the value cell of a "Meeting" row."""
     for line in header:
-        first_cell = _clean(line.split("\t")[0])
-        if len(first_cell.split()) > 20:
+        cells = [_clean(c) for c in line.split("\t")]
+        # A cover-sheet table row "Meeting<TAB>Overview and Scrutiny Committee": the value cell names it.
+        first_cell = cells[1] if len(cells) > 1 and _COMMITTEE_KEY.fullmatch(cells[0]) else cells[0]
+        if len(first_cell.split()) > 20 or _COUNCIL_LINE.match(first_cell):  # a letterhead, not a committee
             continue
         for start in [0] + [lead.end() for lead in _COMMITTEE_LEAD.finditer(first_cell)]:
             m = _COMMITTEE.match(first_cell, start)
@@ -278,7 +292,7 @@ _COUNCIL_LINE = re.compile(
 def _title(header: list[str], text: str, body: str | None) -> str | None:
     m = _TITLE_FIELD.search("\n".join(header))
     if m:
-        return _clean(m.group("value"))
+        return _clean(" ".join([m.group("value"), *_wrapped_field(text, m.group("value"))]))
     for line in header:
         if "\t" in line:
             continue
@@ -296,6 +310,19 @@ def _title(header: list[str], text: str, body: str | None) -> str | None:
             continue
         return title
     return None
+
+
+def _wrapped_field(text: str, value: str) -> list[str]:
+    """The lines a cover-sheet value wraps onto, indented under it ("Title:   Ofsted Inspection of ..." /
+    "                (ILACS): Improvement Plan Progress Update"), up to the next field or blank line."""
+    lines = text.splitlines()
+    at = next((i for i, ln in enumerate(lines[:60]) if value in ln and ":" in ln.split(value)[0]), None)
+    out: list[str] = []
+    for ln in lines[at + 1 : at + 4] if at is not None else []:
+        if not ln.strip() or not ln[:1].isspace() or "\t" in ln.strip() or _is_field(ln.strip()):
+            break
+        out.append(ln.strip())
+    return out
 
 
 # Words of a committee report's cover-sheet fields ("Date:", "Ward(s) affected:", "Lead officer:", "Class:").
@@ -330,6 +357,10 @@ def _date(header: list[str], text: str, filename: str) -> str | None:
         if m and (iso := _as_date(m.group("value"))):
             return iso
     for line in header:
+        # "Report for: Children and Young People's Scrutiny Panel – 03/03/2025": the meeting the paper went to.
+        if _committee([line]) and (iso := _as_date(line)):
+            return iso
+    for line in header:
         # A cover line that is a date, or "<Issuer>, July 2024".
         for candidate in (line, line.rsplit(",", 1)[-1]):
             if _as_date(candidate.strip(), whole=True):
@@ -345,7 +376,7 @@ def _date(header: list[str], text: str, filename: str) -> str | None:
 
 def _as_date(text: str, whole: bool = False) -> str | None:
     """ISO date of "06 November 2024" / "June 2017" / "06/11/2024"; ``whole``: the text is only that."""
-    text = _clean(text).rstrip(".")
+    text = _WEEKDAY.sub("", _clean(text).rstrip("."))  # "Tuesday 24th September 2024"
     for pattern in (_DAY_MONTH_YEAR, _NUMERIC_DATE, _MONTH_YEAR):
         m = pattern.fullmatch(text) if whole else pattern.search(text)
         if not m:

@@ -23,7 +23,7 @@ _LABEL = re.compile(
     r")"
 )
 _BULLET_ONLY = re.compile(r"^" + BULLET + r"\s+\S")
-_NUMBER_CELL = re.compile(r"^(?P<n>\d{1,3}(?:\.\d{1,3})*)\.?$")
+_NUMBER_CELL = re.compile(r"^(?P<n>\d{1,3}(?:\.\d{1,3})*[a-z]?)\.?$")  # 6, 2.1, 1a (an action's reference)
 _NUMBER_TITLE_CELL = re.compile(r"^(?P<n>\d{1,3}(?:\.\d{1,3})*)\.?\s+(?P<title>\S.*)$")
 _NAMED_CELL = re.compile(r"^(?P<n>" + _NAMED + r")[:.]?$")
 _LATEX = re.compile(r"\$[^$\n]*\$")

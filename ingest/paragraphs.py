@@ -417,6 +417,11 @@ def _segment(page: int, text: str) -> tuple[list[_Unit], list[tuple[int, int, in
         if rules.is_junk(line):
             junk.append((page, s, e))
             continue
+        following = text[pos:].split("\n", 1)[0] if table is not None else ""
+        if table is not None and not table_gap and _wraps_cell(table, line, following, text):
+            table.rows[-1] = (table.rows[-1][0], e)  # a cell wrapped onto this line: the row goes on
+            table.end = e
+            continue
         if "\t" in line:
             row_start = line_start + len(line) - len(line.lstrip(" "))  # keep leading tabs: empty first cells
             row = (row_start, e)
@@ -441,6 +446,31 @@ def _segment(page: int, text: str) -> tuple[list[_Unit], list[tuple[int, int, in
         else:
             cur.end = e  # a wrapped line continues the paragraph or item above
     return units, junk
+
+
+def _wraps_cell(table: _Unit, line: str, following: str, text: str) -> bool:
+    """Whether ``line`` carries on the table's last row: text extracted from a PDF breaks a long cell over lines.
+
+    A row with fewer cells than the header takes the next line's cells until it has them all ("Audit all
+    pathway plans" / "and update any ...\tKemi Adeyemi, Head of" / "Service\t31/03/2025\tAmber"), unless that
+    line starts a numbered row or would overfill the row; a line without tabs must start in lower case or lead to
+    the row's next cell on the line after it. A complete row takes a line without tabs that starts in lower case
+    ("... (children in care and care" / "leavers were judged together in 2019)").
+    """
+    def whole(span: tuple[int, int]) -> str:  # a row's span with the empty cells its line ends with
+        end = text.find("\n", span[1])
+        return text[span[0] : end if end >= 0 else len(text)].rstrip("\r")
+
+    width = whole(table.rows[0]).count("\t") + 1
+    row = whole(table.rows[-1])
+    have = row.count("\t") + 1
+    stripped = line.strip()
+    if have < width and len(table.rows) > 1 and not _is_divider(row, width):
+        adds = line.count("\t")
+        if have + adds > width or rules.row_label(stripped) is not None or rules.starts_item(stripped):
+            return False
+        return adds > 0 or stripped[:1].islower() or 0 < following.count("\t") <= width - have
+    return "\t" not in line and stripped[:1].islower()
 
 
 def _continues(table: _Unit, line: str, text: str) -> bool:

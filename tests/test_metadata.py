@@ -142,6 +142,50 @@ def test_other_inspectorates_are_recognised() -> None:
     assert (meta.body, meta.date, meta.kind) == ("Ofsted", "2023-05", "inspection_report")
 
 
+def test_cover_sheet_conventions_name_the_committee_date_and_title() -> None:
+    """Cover sheets put the committee after "Report for:" or in a "Meeting" row, the date after it or on a weekday
+    line, and wrap a long title onto indented lines; "Report of the Director ..." says who reports, not the title."""
+    pdf_cover = (
+        "Report for:     Corporate Parenting Advisory Panel – 14/10/2025\n\n"
+        "Item number:    6\n\n"
+        "Title:          Ofsted Focused Visit to Children in Care Services:\n"
+        "                Response and Next Steps\n\n"
+        "Report author:  Dana Ellis, Head of Service\n\n"
+        "1. Describe the issue under consideration\n\n1.1 The panel is asked to note the response."
+    )
+    meta = infer_meta(pdf_cover, "item6.txt")
+    assert meta.body == "Corporate Parenting Advisory Panel" and meta.date == "2025-10-14"
+    assert meta.title == "Ofsted Focused Visit to Children in Care Services: Response and Next Steps"
+    assert meta.kind == "committee_report"
+
+    word_cover = (
+        "ANYSHIRE COUNTY COUNCIL\n\n"
+        "Report of the Corporate Director, People, to the Health Scrutiny Committee\n\n"
+        "# Youth offending team inspection: action plan\n\n"
+        "Meeting\tHealth Scrutiny Committee (Annual Meeting)\n"
+        "Date of meeting\tWednesday 3 December 2025\n"
+        "Status\tPart 1 – open\n\n1. Purpose\n\n1.1 To present the plan."
+    )
+    meta = infer_meta(word_cover, "hsc.docx")
+    assert meta.title == "Youth offending team inspection: action plan"
+    assert meta.body is not None and meta.body.endswith("Health Scrutiny Committee") and meta.date == "2025-12-03"
+
+    deck = "# Youth Justice Annual Report\n\nFamilies and Communities Committee\nThursday 5th March 2026\n\n# Questions"
+    meta = infer_meta(deck, "deck.pptx")
+    assert (meta.date, meta.kind) == ("2026-03-05", "presentation")
+
+
+def test_an_ofsted_children_services_report_without_its_name_in_the_text() -> None:
+    """Ofsted titles its children's services reports by the framework; the markdown of one need not say "Ofsted"."""
+    text = (
+        "# Anytown Council\n\n## Inspection of children's social care services\n\n"
+        "**Inspection dates:** 2 June 2025 to 13 June 2025\n\n**Date published:** 25/07/2025\n\n"
+        "| Judgement | Grade |\n|---|---|\n| Overall effectiveness | Good |\n\nChildren are safe."
+    )
+    meta = infer_meta(text, "anytown.md")
+    assert (meta.body, meta.date, meta.kind) == ("Ofsted", "2025-07-25", "inspection_report")
+
+
 # -- manifest ---------------------------------------------------------------------------------------------
 
 

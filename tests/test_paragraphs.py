@@ -295,6 +295,48 @@ def test_two_page_document_keeps_pages_sections_and_table_header() -> None:
     assert [p.ordinal for p in paras] == list(range(1, len(paras) + 1))
 
 
+def test_pdf_table_cells_wrapped_over_lines_stay_one_row() -> None:
+    """Text extracted from a PDF breaks a long cell over lines; each row is still one paragraph, under its header."""
+    text = (
+        "7. Action plan\n\n"
+        "No.\tIssue\tWhat we will do\tOwner\tBy when\tProgress\n"
+        "R1\tSupervision\tIntroduce monthly group supervision for\n"
+        "all case managers in the court team\tPat Okafor, Operations\n"
+        "Manager\t31/07/2026\tGreen\n"
+        "R2\tSafety planning\tTrain every practitioner in contingency\n"
+        "planning for children at risk of exploitation, with\n"
+        "refresher sessions each year\tLee Marsh,\n"
+        "Practice Lead\t30/09/2026\tRed\n"
+        "Court work\tGood\tInadequate (court and community work were\n"
+        "judged together in 2021)\t\t\t\n\n"
+        "7.1 The panel is asked to note the plan."
+    )
+    paras = _text(text)
+    assert _leftover(text, paras).strip() == ""
+    rows = [p for p in paras if p.kind == "table_row" and p.context]
+    assert [r.text.split("\t")[0] for r in rows] == ["R1", "R2", "Court work"]
+    second = rows[1]
+    assert second.context.startswith("No.\tIssue") and second.text.endswith("Practice Lead\t30/09/2026\tRed")
+    assert "refresher sessions each year" in second.text.split("\t")[2]  # the wrapped action stays in its cell
+    assert rows[2].text.endswith("Inadequate (court and community work were\njudged together in 2021)")
+    assert _one(paras, label="7.1").kind == "text"
+
+
+def test_a_short_row_does_not_swallow_the_next_row() -> None:
+    """Dividers and rows with empty trailing cells are rows of their own, not wrapped cells."""
+    text = (
+        "Measure\tTarget\tActual\n"
+        "EDUCATION\n"
+        "Attendance\t90%\t85%\n"
+        "HEALTH\t\n"
+        "Health assessments\t100%\n"
+        "2.1\tCustody\t3"
+    )
+    rows = [p.text for p in _text(text) if p.kind == "table_row"]
+    assert "Attendance\t90%\t85%" in rows and "2.1\tCustody\t3" in rows
+    assert not any("\n" in r for r in rows)
+
+
 def test_empty_and_junk_documents() -> None:
     assert split_paragraphs(_doc()) == []
     assert split_paragraphs(_doc(Page(1, ""), Page(2, "  \n\t\n"))) == []
