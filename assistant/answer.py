@@ -161,24 +161,48 @@ def _span(text: str, first: str, second: str) -> str | None:
     return text[i : j + len(second)]
 
 
-def render_row(row: str, header: str | None) -> str:
-    """A table row as a reader would say it: "Lead: Maleeka Dachi; When: Mar-25" (cells verbatim)."""
+# A column or sentence about an earlier inspection: "Judgement at 2019 inspection", "when it was last inspected".
+_EARLIER_COLUMN = re.compile(r"\b(?:19|20)\d\d\b|\b(?:previous|last|prior|earlier)\b", re.I)
+_RECALLS_EARLIER = re.compile(
+    r"\b(?:last|previous|prior|earlier)\s+(?:\w+\s+)?inspection\b|\blast\s+inspected\b|\bpreviously\b", re.I
+)
+# A rating question that asks about change or a particular time wants the earlier judgements too.
+_ASKS_CHANGE = re.compile(
+    r"\b(?:previous(?:ly)?|before|since|chang\w*|improv\w*|compar\w*|earlier|trend|history|then|(?:19|20)\d\d)\b",
+    re.I,
+)
+
+
+def render_row(row: str, header: str | None, current_only: bool = False) -> str:
+    """A table row as a reader would say it: "Lead: Maleeka Dachi; When: Mar-25" (cells verbatim).
+
+    ``current_only`` leaves out the columns of an earlier inspection ("Judgement at 2019 inspection") when others
+    remain: the answer to "what was the judgement?" is the current one (the quote keeps the whole row)."""
     cells = [" ".join(c.split()) for c in row.split("\t")]  # a cell a PDF wrapped over lines reads as one
     heads = [h.strip() for h in (header or "").split("\t")]
     # A header reads as labels only when it looks like one: short cells, no figures (a PDF-mangled first row
     # such as "y Youth Justice Service ork started April 2024 | Score | 27/36" does not).
-    header_like = all(len(h.split()) <= 4 and not re.search(r"\d", h) for h in heads if h)
+    # Years name columns ("Wirral 2023/24", "Judgement at 2019 inspection"); other figures do not.
+    header_like = all(
+        len(h.split()) <= 4 and not re.search(r"\d", re.sub(r"\b(?:19|20)\d\d(?:[/-]\d\d)?\b", "", h))
+        for h in heads
+        if h
+    )
     if header and header_like and len(heads) >= len([c for c in cells if c]) and len(heads) >= 2:
-        pairs = [f"{h}: {c}" if h else c for h, c in zip(heads, cells, strict=False) if c]
+        kept = [(h, c) for h, c in zip(heads, cells, strict=False) if c]
+        current = [(h, c) for h, c in kept if not _EARLIER_COLUMN.search(h)]
+        if current_only and len(current) >= 2:
+            kept = current
+        pairs = [f"{h}: {c}" if h else c for h, c in kept]
         if pairs:
             return "; ".join(pairs)
     return " | ".join(c for c in cells if c)
 
 
-def _statement(passage: Passage, quote: str) -> str:
+def _statement(passage: Passage, quote: str, current_only: bool = False) -> str:
     p = passage.paragraph
     if "\t" in quote:
-        return render_row(quote, p.context)
+        return render_row(quote, p.context, current_only)
     return re.sub(r"\s+", " ", quote).strip(" -•*")
 
 
@@ -217,6 +241,7 @@ def compose(
     """
     qtype = question_type(question)
     ahead = qtype == "when" and asks_ahead(question)
+    current = qtype == "rating" and not _ASKS_CHANGE.search(question)  # the judgement now, not the last one
     names_paper = bool(_NAMES_A_PAPER.search(question))
     keys = KeyTerms.of(question, idf, scope_terms)
     candidates: list[Candidate] = []
@@ -286,8 +311,14 @@ def compose(
             )
             # Prefer covering sentences, then typed evidence, then the retriever's order, then brevity.
             score = coverage + (0.25 if typed else 0.0) + 0.15 / (rank + 1) - min(len(quote), 600) / 6000
-            candidates.append(Candidate(passage, rank, quote, _statement(passage, quote), coverage, typed, score, lead))
+            candidates.append(
+                Candidate(passage, rank, quote, _statement(passage, quote, current), coverage, typed, score, lead)
+            )
     usable = [c for c in candidates if c.coverage >= threshold and c.typed]
+    if current:
+        # "How was it judged?": a sentence about the inspection before answers only when nothing else does.
+        now = [c for c in usable if not _RECALLS_EARLIER.search(c.quote)]
+        usable = now or usable
     if not usable:
         return refusal(question)
     usable.sort(key=lambda c: -c.score)

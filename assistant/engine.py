@@ -15,7 +15,9 @@ from assistant.conversation import points_back, resolve
 from assistant.embedding import Embedder, query_embedder
 from assistant.errors import IndexMissing
 from assistant.evidence import SERVICE_WORDS, asks_ahead, has_type, implied, question_type
-from assistant.facts import answer_from_facts, flag_conflicts
+from assistant.fact_answers import standards_named
+from assistant.fact_questions import normalise
+from assistant.facts import DOMAINS, STANDARDS, answer_from_facts, flag_conflicts
 from assistant.llm import llm_answer, make_llm
 from assistant.retrieve import STOPWORDS, Retriever, initialisms, terms
 from assistant.scope import Scope, bodies_in, gazetteer_words, places_in, scope_of
@@ -37,6 +39,41 @@ _ABOUT_A_PAPER = re.compile(
 
 # A capitalised word or an acronym: how a question names a place, body, scheme or person.
 _NAME_WORD = re.compile(r"\b[A-Z][A-Za-z]+(?:['’-][A-Za-z]+)*\b")
+
+
+_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:/|-|–|to)\s*((?:19|20)?\d\d)\b")
+
+
+def _reporting_year(question: str) -> list[str]:
+    """The ways papers write the financial or academic year a question names ("2024/25": "2024-25", ...)."""
+    m = _YEAR_SPAN.search(question)
+    if not m:
+        return []
+    first, second = int(m.group(1)), int(m.group(2)[-2:])
+    if (first + 1) % 100 != second:
+        return []  # "2019-2023" is a range of years, not one reporting year
+    a, b = str(first), f"{second:02d}"
+    return [f"{a}{sep}{b}" for sep in ("/", "-", "–")] + [f"{a}{sep}{a[:2]}{b}" for sep in ("/", "-", "–", " to ")]
+
+
+_STANDARD_FILLER = frozenset({"and", "of", "policy", "provision"})
+
+
+def _standard_not_stated(question: str, answer: Answer) -> str | None:
+    """A rating question naming a framework standard ("how was resettlement rated?") answered from text must
+    quote that standard: a sentence about the overall rating, or another standard's, is not its rating."""
+    if answer.refused or question_type(question) != "rating":
+        return None
+    text = answer.text.lower()
+    q = normalise(question)
+    names = [STANDARDS[label] for label in sorted(standards_named(q))]
+    # A domain of one standard, or named as a whole ("resettlement", "organisational delivery").
+    names += [DOMAINS[d] for d in ("1", "4") if re.search(rf"\b{DOMAINS[d].lower()}\b", q)]
+    for name in names:
+        words = [w for w in re.findall(r"[a-z][a-z-]+", name.lower()) if w not in _STANDARD_FILLER]
+        if not any(re.search(rf"\b{re.escape(w)}", text) for w in words):
+            return name
+    return None
 
 
 class Assistant:
@@ -152,6 +189,10 @@ class Assistant:
         docs, must_mention, reason = self._scope_docs(scope, allowed)
         if reason:
             return refusal(question, reason)
+        period = _reporting_year(question)
+        if period and question_type(question) in ("how_many", "how_much"):
+            # "the reoffending rate in 2024/25": a figure for 2023/24 is not it, though the paper is dated 2024.
+            must_mention = {d: must_mention.get(d) or period for d in docs}
         unknown = self._unknown_names(question, docs)
         if unknown:
             # Said without repeating the names: the reply never carries a word the reader may not see.
@@ -203,6 +244,9 @@ class Assistant:
             seen = {(p.paragraph.doc_id, p.paragraph.ordinal) for p in earlier}
             passages = [*earlier, *(p for p in passages if (p.paragraph.doc_id, p.paragraph.ordinal) not in seen)]
             answer = answer_from(passages)
+        missing = _standard_not_stated(question, answer)
+        if missing:
+            return refusal(question, f"They give no rating for {missing} here.")
         if self._llm is None:
             return answer
         if must_mention:

@@ -59,7 +59,7 @@ _QTYPES: tuple[tuple[str, re.Pattern[str]], ...] = (
         r"\bname of the\b", re.I)),
     # "rate" is a rating when it is the verb ("How did they rate it?"); "the reoffending rate" asks for a figure.
     ("rating", re.compile(r"\b(rated|rating|ratings|judgement|judgment|graded|grade)\b|"
-                          r"\b(did|do|does|would|to|they|inspectors?|we)\s+rate\b", re.I)),
+                          r"\b(did|do|does|would|to|they|inspectors?|we|ofsted|hmip)\s+(rate|judge|grade)\b", re.I)),
     ("how_many", re.compile(r"\brates?\b", re.I)),
 )
 

@@ -127,6 +127,9 @@ def answer_from_facts(question: str, facts: Sequence[Fact], titles: Mapping[str,
         return None  # several services and none named: not for the facts table to pick one
     writer = _Writer(q, facts, titles)
     lines = writer.answer(pool, years, trend)
+    # "When did Ofsted inspect Haringey?": the inspectorate the papers name for that service explains "Ofsted".
+    subjects = {f.subject for f in writer.used}
+    also += [w for f in facts if f.kind == "inspectorate" and f.subject in subjects for w in re.findall(r"[a-z]+", f.value.lower())]
     if not lines or unexplained(q, writer.used, also):
         return None  # the question asks about something the cited facts do not say
     text = lines[0] if len(lines) == 1 else "\n".join(f"- {line}" for line in lines)

@@ -25,7 +25,7 @@ GENERIC = frozenset(
     inspection inspections inspected inspector inspectors inspectorate inspectorates hmip hmi hm her majesty
     majestys probation youth justice offending service services yjs yos yot team teams report reports borough
     council london local authority full joint work recent latest most last year years its new more fewer less
-    both each either between compare comparison versus vs other""".split()
+    both each either between compare comparison versus vs other children child young people person""".split()
 )
 RATING_WORDS = frozenset(
     """rated rating ratings rate rates judged judgement judgment judgements judgments graded grade grades result

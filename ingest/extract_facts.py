@@ -128,7 +128,7 @@ def _iso(m: re.Match[str]) -> str:
     year = m.group("year")
     year = year if len(year) == 4 else f"20{year}"
     month = _MONTHS[m.group("month")[:3].lower()]
-    day = m.groupdict().get("day")
+    day = m.groupdict().get("first") or m.groupdict().get("day")  # "4 to 15 May 2023" began on the 4th
     return f"{year}-{month:02d}-{int(day):02d}" if day else f"{year}-{month:02d}"
 
 
@@ -145,6 +145,12 @@ _FIELDWORK = (
         re.I,
     ),
     re.compile(rf"\binspect(?:ed|ors visited)\b[^.]{{0,60}}?\b(?:in|during|on)\s+{_WEEK}{_DATE}", re.I),
+    # A cover field: "Inspection dates: 4 November 2024 to 15 November 2024", "Dates of inspection: 4 to 15 May".
+    re.compile(
+        rf"\b(?:inspection dates?|dates? of (?:the )?inspection|fieldwork dates?)\b\s*:?\s*(?:\*\*|__)?\s*"
+        rf"(?:(?P<first>\d{{1,2}})(?:st|nd|rd|th)?\s*(?:to|-|–|and)\s*)?{_DATE}",
+        re.I,
+    ),
 )
 _PUBLISHED = (
     re.compile(rf"\b(?:report|inspection|findings|it)\b[^.]{{0,80}}?\bpublished\s+(?:in|on)\s+{_DATE}", re.I),

@@ -895,3 +895,20 @@ def test_a_shared_service_is_told_by_its_name_and_a_single_one_is_not_guessed() 
     assert [c.document for c in answer.citations] == ["k"]
     # Bexley's service names one borough: nothing says it is shared, so the facts do not answer.
     assert answer_from_facts("Does Bexley share its youth justice service with another borough?", facts, titles) is None
+
+
+def test_the_children_a_standard_is_about_do_not_stop_the_facts_answering() -> None:
+    """"Planning for children on court disposals" names standard 2.2: every standard is about children."""
+    answer = ask("What rating did inspectors give planning for children on court disposals in Bexley?")
+    check_citations(answer)
+    assert "2.2" in answer.text and "Requires improvement" in answer.text and "3.2" not in answer.text
+
+
+def test_an_inspection_dates_cover_field_is_the_fieldwork_date() -> None:
+    """Ofsted and joint inspections print "Inspection dates: 4 to 15 May 2025" on the cover; fieldwork began on the 4th."""
+    for text, expected in (
+        ("**Inspection dates:** 3 March 2025 to 14 March 2025\n\nLeaders know their services well.", "2025-03-03"),
+        ("Dates of inspection: 4 to 15 May 2025\n\nLeaders know their services well.", "2025-05-04"),
+    ):
+        doc = make_doc("cover", text, kind="inspection_report", date="2025-07", service="Westford Youth Justice Service")
+        assert value(extract_facts(doc, split_paragraphs(doc)), "fieldwork_date") == expected

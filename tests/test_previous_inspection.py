@@ -88,3 +88,18 @@ def test_a_count_of_something_else_does_not_answer_how_many(wakefield: Assistant
     # "three or more changes of case manager" counts changes; "12%" is a share; "3.2" is the paragraph's number
     answer = wakefield.ask("How many children does the Wakefield youth justice service supervise?")
     assert answer.refused, answer.text
+
+
+def test_a_reporting_year_the_table_lacks_is_not_answered_with_another(wakefield: Assistant) -> None:
+    # The paper is dated 2025 and its table has 2022/23 and 2023/24 columns: 2024/25 is not there.
+    answer = wakefield.ask("What was Wakefield's first-time entrant rate in 2024/25?")
+    assert answer.refused, answer.text
+    answer = wakefield.ask("What was Wakefield's first-time entrant rate in 2023-24?")
+    assert not answer.refused, answer.text
+    # the figure is read with the column it sits in, so a reader can tell 162 from 171 and 154
+    assert "Wakefield 2023/24: 162" in answer.text, answer.text
+
+
+def test_a_standard_the_paper_does_not_rate_is_not_answered_with_the_overall_rating(wakefield: Assistant) -> None:
+    answer = wakefield.ask("How was resettlement rated in Wakefield's last HMIP inspection?")
+    assert answer.refused and "Good" not in answer.text, answer.text
