@@ -173,6 +173,19 @@ _ASKS_CHANGE = re.compile(
 )
 
 
+def recalls_earlier(quote: str, paper_date: str | None) -> bool:
+    """Does the sentence speak of an inspection before the paper's own ("when last inspected", "in 2019, services
+    were judged ...": a year two or more before the paper's)?"""
+    if _RECALLS_EARLIER.search(quote):
+        return True
+    year = int(paper_date[:4]) if paper_date and paper_date[:4].isdigit() else None
+    return year is not None and any(int(y) <= year - 2 for y in re.findall(r"\b((?:19|20)\d\d)\b", quote))
+
+
+# The words of a question that asks how a service was judged and names nothing more ("How was X rated?").
+_RATING_ONLY = frozenset(terms("rated rating rate judged judge judgement grade graded overall"))
+
+
 def render_row(row: str, header: str | None, current_only: bool = False) -> str:
     """A table row as a reader would say it: "Lead: Maleeka Dachi; When: Mar-25" (cells verbatim).
 
@@ -244,6 +257,7 @@ def compose(
     current = qtype == "rating" and not _ASKS_CHANGE.search(question)  # the judgement now, not the last one
     names_paper = bool(_NAMES_A_PAPER.search(question))
     keys = KeyTerms.of(question, idf, scope_terms)
+    asks_overall = current and bool(keys.weights) and set(keys.weights) <= _RATING_ONLY
     candidates: list[Candidate] = []
     for rank, passage in enumerate(passages):
         p = passage.paragraph
@@ -311,13 +325,15 @@ def compose(
             )
             # Prefer covering sentences, then typed evidence, then the retriever's order, then brevity.
             score = coverage + (0.25 if typed else 0.0) + 0.15 / (rank + 1) - min(len(quote), 600) / 6000
+            if asks_overall and re.search(r"\boverall\b", quote, re.I):
+                score += 0.3  # "How was X rated?" names no area: the overall judgement answers it
             candidates.append(
                 Candidate(passage, rank, quote, _statement(passage, quote, current), coverage, typed, score, lead)
             )
     usable = [c for c in candidates if c.coverage >= threshold and c.typed]
     if current:
         # "How was it judged?": a sentence about the inspection before answers only when nothing else does.
-        now = [c for c in usable if not _RECALLS_EARLIER.search(c.quote)]
+        now = [c for c in usable if not recalls_earlier(c.quote, c.passage.meta.date)]
         usable = now or usable
     if not usable:
         return refusal(question)

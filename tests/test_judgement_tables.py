@@ -75,3 +75,11 @@ def test_a_question_about_change_gets_both(stockport: Assistant) -> None:
 def test_when_the_named_inspectorate_inspected(stockport: Assistant) -> None:
     answer = stockport.ask("When did Ofsted inspect Stockport?")
     assert not answer.refused and "October 2025" in answer.text, answer.text
+
+
+def test_how_was_it_rated_is_the_overall_judgement(stockport: Assistant) -> None:
+    # Ofsted "judges" and "grades"; councillors ask how a service was "rated"
+    answer = stockport.ask("How was Stockport rated?")
+    assert not answer.refused, answer.text
+    assert "Good" in answer.text and "nadequate" not in answer.text, answer.text
+    assert any(c.quote.startswith("Overall effectiveness") for c in answer.citations), answer.citations
