@@ -14,7 +14,7 @@ from assistant.config import Settings
 from assistant.conversation import points_back, resolve
 from assistant.embedding import Embedder, query_embedder
 from assistant.errors import IndexMissing
-from assistant.evidence import SERVICE_WORDS, asks_ahead, has_type, implied, question_type
+from assistant.evidence import COMMITTEE_ASK, SERVICE_WORDS, asks_ahead, has_type, implied, question_type
 from assistant.fact_answers import standards_named
 from assistant.fact_questions import normalise
 from assistant.facts import DOMAINS, STANDARDS, answer_from_facts, flag_conflicts
@@ -22,7 +22,7 @@ from assistant.llm import llm_answer, make_llm
 from assistant.retrieve import STOPWORDS, Retriever, initialisms, terms
 from assistant.scope import Scope, bodies_in, gazetteer_words, places_in, scope_of
 from assistant.snapshot import load_snapshot
-from assistant.store import open_store
+from assistant.store import StoredChunk, open_store
 from assistant.types import Answer, Citation, Fact, Filters, Paragraph, Passage, Turn
 
 # What a committee does with a paper: said by the question, not by the paper's cover.
@@ -32,6 +32,13 @@ _MEETING_VERBS = terms(
     keep_stopwords=True,
 )
 
+# "recommendations put to the committee", "... for members to agree": what a paper asks of its own meeting.
+_TO_THE_MEETING = re.compile(
+    r"\b(?:put|puts|make|makes|made|give|gives|ask|asks|asked)\s+(?:to|of)\s+(?:the\s+)?"
+    r"(?:committee|sub-committee|panel|cabinet|members|councillors)\b",
+    re.I,
+)
+_RECOMMENDATIONS_SECTION = re.compile(r"\brecommendations?\b|\bdecisions? (?:required|sought)\b", re.I)
 # A question about when a body dealt with a paper names the body or the paper.
 _ABOUT_A_PAPER = re.compile(
     r"\b(committee|sub-committee|meeting|scrutiny|cabinet|panel|paper|presentation|agenda|select)\b", re.I
@@ -210,6 +217,11 @@ class Assistant:
         dated = self._document_date(question, docs, scope_terms)
         if dated is not None:
             return dated
+        if _TO_THE_MEETING.search(question) and question_type(question) == "how_many" and "recommend" in question.lower():
+            # An inspectorate's count ("HMIP made four recommendations") is not what a paper asks of its committee.
+            return self._committee_asks(question, docs) or refusal(
+                question, "They state no count of recommendations put to the committee."
+            )
         passages = self._search(question, 10, docs, role, filters)
         retriever = self.retriever
         # A follow-up that points back ("who leads that action?") is answered from the paragraphs just quoted
@@ -339,6 +351,48 @@ class Assistant:
                     said = f"{meta.body or meta.title}, '{meta.title}': {text}" if meta.body else text
                     return build_answer(question, [(said, self.retriever.passage(chunk), text)])
         return None
+
+    def _committee_asks(self, question: str, docs: set[str]) -> Answer | None:
+        """"How many recommendations does the report put to the committee?": the paragraphs of a committee paper's
+        Recommendations section that ask the committee something ("2.1 That the Committee notes ..."), counted and
+        each cited; the paper states no total, and the answer says it is a count."""
+        found: dict[str, list[StoredChunk]] = {}
+        for d in sorted(docs):
+            asks: list[StoredChunk] = []
+            section: str | None = None
+            lead_in = False
+            for c in self.retriever.paragraphs_of(d):
+                p = c.paragraph
+                if p.kind == "heading" or not _RECOMMENDATIONS_SECTION.search(p.section or ""):
+                    continue
+                if section is not None and p.section != section:
+                    break  # the paper's own Recommendations section only, not the inspectorate's list later on
+                if COMMITTEE_ASK.search(p.text):
+                    lead_in = p.text.rstrip().endswith(":")  # "The Committee is asked to:" then its items
+                    if not lead_in:
+                        asks.append(c)
+                    section = p.section
+                elif lead_in and p.kind == "list_item":
+                    asks.append(c)
+            if asks:
+                found[d] = asks
+        if len(found) != 1:
+            return None
+        doc, asks = next(iter(found.items()))
+        meta = self.retriever.documents[doc].meta
+        paper = f"'{meta.title}'" if meta.title else "The paper"
+        statements = [
+            (
+                f"{paper} puts {len(asks)} recommendations to the {meta.body or 'committee'}; it states no total, "
+                "so this is a count of its Recommendations section",
+                self.retriever.passage(asks[0]),
+                asks[0].paragraph.text.strip(),
+            )
+        ]
+        statements += [
+            (c.paragraph.text.strip(), self.retriever.passage(c), c.paragraph.text.strip()) for c in asks[1:]
+        ]
+        return build_answer(question, statements)
 
     def _unknown_names(self, question: str, docs: set[str]) -> list[str]:
         """Proper names in the question ("Northbridge", "SEND") that no document in scope contains.

@@ -99,6 +99,16 @@ def person_spans(text: str, lower_vocab: frozenset[str]) -> list[tuple[int, int]
     ]
 
 
+# What a paper asks its own committee to do ("2.1 That the Committee notes ...", "Note the progress"): a
+# recommendation *to* the meeting, never an inspectorate's recommendation. A paragraph number may lead it.
+COMMITTEE_ASK = re.compile(
+    r"^\s*(?:(?:\d{1,2}(?:\.\d{1,2})*\.?|\(?[a-z]\)|\(\d{1,2}\))\s+)?(?:"
+    r"(?:that\s+)?(?:the\s+)?(?:committee|sub-committee|members|panel|cabinet|mayor|council|councillors|board is asked)\b"
+    r"|(?:note|notes|noting|agree|agrees|approve|approves|endorse|endorses|comment|consider|considers)\b)",
+    re.I,
+)
+
+
 # Words of council and inspection services: capitalised in names of teams and boards, never people's names.
 SERVICE_WORDS = frozenset(
     """youth justice service services offending team teams board boards panel panels partnership council borough

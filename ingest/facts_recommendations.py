@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from assistant.evidence import COMMITTEE_ASK
 from ingest.facts_text import NUM, Builder, Line, display, number, sentences
 
 _COUNT_TOTAL = re.compile(
@@ -34,12 +35,6 @@ _SHOULD = re.compile(
 _ITEM = re.compile(r"^\s*(?:[-•–*▪]\s*)?(?P<n>\d{1,2})[.)]\s+(?P<body>\S.*)$", re.S)
 _BULLET = re.compile(r"^\s*[-•–*▪]\s+(?P<body>\S.*)$", re.S)
 _REC_LABEL = re.compile(r"^\s*Recommendation\s+(?P<n>\d{1,2})\s*(?:[:.\-–]\s*(?P<body>\S.*))?$", re.S | re.I)
-# What a committee is asked to do ("Note the progress", "That members agree") is not an inspection's recommendation.
-_COMMITTEE_ASK = re.compile(
-    r"^(?:that\s+)?(?:the\s+)?(?:committee|members|panel|cabinet|mayor|council|board is asked)\b"
-    r"|^(?:note|notes|noting|agree|approve|endorse|comment|consider)\b",
-    re.I,
-)
 _ABOUT_INSPECTION = re.compile(
     r"(?:inspect\w*|HMIP|inspectorate)[^.]{0,80}\brecommendations?\b|\brecommendations?\b[^.]{0,80}"
     r"(?:inspect\w*|HMIP|inspectorate)",
@@ -110,7 +105,7 @@ def _add(out: Builder, line: Line, n: str | None, body: str, quote: str, state: 
     if m:
         state.who = _who(m.group("who"))
         body = m.group("rest")
-    if len(body.split()) < 5 or _COMMITTEE_ASK.match(body):
+    if len(body.split()) < 5 or COMMITTEE_ASK.match(body):
         return
     extra = (("addressed_to", state.who),) if state.who else ()
     out.add(line.para, "recommendation", display(body), quote, name=n, extra=extra)

@@ -104,7 +104,7 @@ def lines_of(paras: Sequence[Paragraph]) -> Iterator[Line]:
         for raw in [p.text] if p.kind == "table_row" and "\t" in p.text else p.text.split("\n"):
             if not raw.strip():
                 continue
-            if "\t" not in raw:
+            if "\t" not in raw or _numbered_prose(raw):
                 yield Line(p, raw, None, None)
                 prev_row = False
                 continue
@@ -119,6 +119,16 @@ def lines_of(paras: Sequence[Paragraph]) -> Iterator[Line]:
             prev_row = True
         if p.kind != "table_row" and own_header is None:
             prev_row = False
+
+
+_PARAGRAPH_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|\(?[a-z]\)|\(\d{1,2}\))\s*$")
+
+
+def _numbered_prose(line: str) -> bool:
+    """ "2.1<TAB>HMIP made five recommendations ...": a numbered paragraph laid out with a tab (as Word papers
+    and PDF extracts do), read as prose, not as a two-column table row."""
+    cells = line.split("\t")
+    return len(cells) == 2 and bool(_PARAGRAPH_NUMBER.match(cells[0])) and len(cells[1].split()) >= 8
 
 
 def sentences(text: str) -> Iterator[str]:

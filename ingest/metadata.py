@@ -66,6 +66,7 @@ _INSPECTORATES = (
 _COMMITTEE = re.compile(
     r"(?P<name>(?:[A-Z][\w&’'-]*,? +(?:(?:and|of|for|&) +)?){0,8}?"
     r"(?:Select Committee|Scrutiny (?:Sub-)?Committee|Scrutiny Panel|Sub-Committee|Committee|Cabinet"
+    r"|(?:Select|Scrutiny) Commission"
     r"|Board|Panel|Council))\b"
 )
 # What a cover sheet puts before the committee's name: "Report to", "Report for:", "Meeting:", "minutes of the".

@@ -103,3 +103,36 @@ def test_a_reporting_year_the_table_lacks_is_not_answered_with_another(wakefield
 def test_a_standard_the_paper_does_not_rate_is_not_answered_with_the_overall_rating(wakefield: Assistant) -> None:
     answer = wakefield.ask("How was resettlement rated in Wakefield's last HMIP inspection?")
     assert answer.refused and "Good" not in answer.text, answer.text
+
+
+
+@pytest.fixture(scope="module")
+def rotherham(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Assistant:  # type: ignore[no-untyped-def]
+    folder = tmp_path_factory.mktemp("rotherham")
+    (folder / "rotherham-scrutiny-2025-07-yjs.txt").write_text(
+        "Improving Lives Select Commission\n\nYouth Justice Service inspection: outcome\n\n"
+        "Date of meeting\t9 July 2025\n\n"
+        "1. Recommendations\n\n"
+        "1.1\tThat the Committee notes the outcome of the inspection of Rotherham Youth Justice Service.\n\n"
+        "1.2\tThat the Committee endorses the improvement plan at Appendix 1.\n\n"
+        "2. Background\n\n"
+        "2.1\tHM Inspectorate of Probation rated Rotherham Youth Justice Service 'Good' and made five "
+        "recommendations to the Youth Justice Management Board.\n"
+    )
+    settings = Settings(index_dir=tmp_path_factory.mktemp("rotherham-index"))
+    report = ingest([folder], settings, embedder=real_embedder, progress=False)
+    assert report.failed == () and report.documents == 1
+    return Assistant(settings)
+
+
+def test_recommendations_put_to_the_committee_are_not_the_inspectorates(rotherham: Assistant) -> None:
+    """A paper's Recommendations section asks its committee things; HMIP's recommendations are another count."""
+    answer = rotherham.ask("How many recommendations does the Rotherham report put to the committee?")
+    assert not answer.refused, answer.text
+    assert "2 recommendations" in answer.text and "five" not in answer.text, answer.text
+    assert {c.label for c in answer.citations} == {"1.1", "1.2"}, answer.citations
+    meta = rotherham.retriever.documents["rotherham-scrutiny-2025-07-yjs"].meta
+    assert meta.kind == "committee_report" and meta.body == "Rotherham Improving Lives Select Commission"
+    # "2.1<TAB>HM Inspectorate ... made five recommendations": a numbered paragraph, read as prose
+    answer = rotherham.ask("How many recommendations did HMIP make to Rotherham?")
+    assert not answer.refused and ("five" in answer.text or "5" in answer.text), answer.text
