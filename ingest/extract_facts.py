@@ -184,8 +184,11 @@ def _date_mentions(lines: Sequence[Line]) -> Iterator[tuple[str, Line, str, str]
             for kind, patterns in (("fieldwork_date", _FIELDWORK), ("publication_date", _PUBLISHED)):
                 for pattern in patterns:
                     m = pattern.search(sentence)
+                    # "next inspected in", "last inspected in November 2019": not this paper's inspection
                     if m and not re.search(
-                        r"\b(?:next|will|planned|due to)\b", sentence[: m.start("month")], re.I
+                        r"\b(?:next|will|planned|due to|last|previous(?:ly)?|prior|earlier)\b",
+                        sentence[: m.start("month")],
+                        re.I,
                     ):
                         yield kind, line, sentence, _iso(m)
                         break

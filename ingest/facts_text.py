@@ -128,7 +128,10 @@ def _numbered_prose(line: str) -> bool:
     """ "2.1<TAB>HMIP made five recommendations ...": a numbered paragraph laid out with a tab (as Word papers
     and PDF extracts do), read as prose, not as a two-column table row."""
     cells = line.split("\t")
-    return len(cells) == 2 and bool(_PARAGRAPH_NUMBER.match(cells[0])) and len(cells[1].split()) >= 8
+    if len(cells) != 2 or not _PARAGRAPH_NUMBER.match(cells[0]):
+        return False
+    words = len(cells[1].split())
+    return words >= 8 or (words >= 3 and cells[1].rstrip().endswith((".", ":", ";")))  # "HMIP made four recommendations:"
 
 
 def sentences(text: str) -> Iterator[str]:

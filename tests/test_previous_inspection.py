@@ -136,3 +136,11 @@ def test_recommendations_put_to_the_committee_are_not_the_inspectorates(rotherha
     # "2.1<TAB>HM Inspectorate ... made five recommendations": a numbered paragraph, read as prose
     answer = rotherham.ask("How many recommendations did HMIP make to Rotherham?")
     assert not answer.refused and ("five" in answer.text or "5" in answer.text), answer.text
+
+
+def test_last_inspected_in_2019_is_not_this_inspections_fieldwork(wakefield: Assistant) -> None:
+    answer = wakefield.ask("When did HMIP inspect Wakefield?")
+    assert not answer.refused, answer.text
+    assert "January 2025" in answer.text and "2019" not in answer.text, answer.text
+    answer = wakefield.ask("What rating did HMIP give Wakefield Youth Justice Service?")
+    assert "Good" in answer.text and "Inadequate" not in answer.text, answer.text
