@@ -49,6 +49,8 @@ _RATING_WORD = re.compile(
 )
 _RATING_Q = re.compile(
     r"\brat(?:e|es|ed|ing|ings)\b|\bjudg(?:e)?ments?\b|\bjudged\b|\bgraded?\b|\bresult(?:ed)?\b|\bverdict\b"
+    # "what did Portsmouth YJS get from the inspectorate?"
+    r"|\bwhat (?:did|does|has|have)\b[^?]*\b(?:get|got|receive|received|achieve|achieved|awarded)\b"
 )
 _TREND_Q = re.compile(
     r"\bchang|\bimprov(?:ed|ement since)|\bprogress|\bsince\b|over time|\btrend|\bprevious|\bhistory"

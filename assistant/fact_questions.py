@@ -55,7 +55,7 @@ ACTION_WORDS = frozenset(
 DATE_WORDS = frozenset(
     """published publication publish released release issued available date dates fieldwork on site onsite took
     take place start started starting begin began begun commence commenced happen happened carried carry out
-    undertaken undertook conduct conducted visit visited month week""".split()
+    undertaken undertook conduct conducted visit visited month week go went into come came arrive arrived""".split()
 )
 KIND_WORDS: dict[str, frozenset[str]] = {
     "overall_rating": RATING_WORDS,
@@ -70,11 +70,16 @@ KIND_WORDS: dict[str, frozenset[str]] = {
 }
 
 
+# How councillors name a domain's children: court disposals are court orders and sentences.
+DOMAIN_WORDS = {"2": "court order orders sentence sentenced sentences", "3": "diversion diverted"}
+
+
 def normalise(question: str) -> str:
     """The question lower-cased, with paraphrases folded onto the words documents use."""
     q = question.lower().replace("\u2019", "'")
     q = re.sub(r"\bmak(?:e|es|ing)\s+sure\b", "ensure", q)  # "making sure sentences were served"
     q = re.sub(r"\bout[- ]of[- ]court\b", "out-of-court", q)
+    q = re.sub(r"\brecs\b", "recommendations", q)  # "how many recs did they make"
     return q
 
 
@@ -157,7 +162,7 @@ def fact_words(facts: Iterable[Fact]) -> set[str]:
         text = [f.subject or "", f.value, f.name or "", *(v for _, v in f.extra)]
         label = name_key(f.name)
         if re.fullmatch(r"[1-4]\.[1-4]", label):
-            text += [label, DOMAINS.get(label[0], ""), STANDARDS.get(label, "")]
+            text += [label, DOMAINS.get(label[0], ""), STANDARDS.get(label, ""), DOMAIN_WORDS.get(label[0], "")]
         out |= {stem(w) for w in tokens(" ".join(text))}
         out |= {stem(w) for w in KIND_WORDS.get(f.kind, ())}
     return out

@@ -66,6 +66,7 @@ SYNONYMS = {
     "judgment": ("judgement", "rating", "rated", "grade"),
     "grade": ("rating", "rated", "judgement", "judged"),
     "graded": ("rated", "rating", "judged", "judgement"),
+    "recs": ("recommendations", "recommendation"),
     "kids": ("children",),
     "children": ("young", "people"),
     "youngsters": ("children", "young"),

@@ -50,7 +50,13 @@ _AREA = re.compile(
     r"(?P<t>good|satisfactory|unsatisfactory|poor)\b",
     re.I,
 )
-_SCORE = re.compile(r"(?<![\d/.])(\d{1,2})\s*(?:/|out of)\s*(\d{1,3})(?![\d/%]|\.\d)")
+_SCORE = re.compile(r"(?<![\d/.])(\d{1,2})\s*(?:/|out of(?: a possible| a maximum of)?)\s*(\d{1,3})(?![\d/%]|\.\d)")
+# "At that inspection it was rated ...": the year is in the sentence before.
+_REFERS_BACK = re.compile(
+    r"\b(?:at|in|during|since|following)\s+(?:that|the previous|the last|the earlier|its previous|its last)\s+"
+    r"inspection\b|\bat that time\b",
+    re.I,
+)
 
 
 @dataclass
@@ -104,7 +110,12 @@ def extract_scores(out: Builder, lines: Sequence[Line]) -> None:
             for m in _SCORE.finditer(unit):
                 a, b = int(m.group(1)), int(m.group(2))
                 if a <= b and b >= 4:  # "last inspected in 2019, ... a score of 15/36" is the 2019 score
-                    out.add(line.para, "score", f"{a}/{b}", unit, year=_sentence_year(_clause(unit, m), None))
+                    year = _sentence_year(_clause(unit, m), None)
+                    if year is None and _REFERS_BACK.search(unit):
+                        year = _year_before(line.text, unit)
+                        if year is None:
+                            continue  # an earlier inspection's score, of a year the paper does not give here
+                    out.add(line.para, "score", f"{a}/{b}", unit, year=year)
 
 
 def _clause(unit: str, m: re.Match[str]) -> str:
@@ -318,6 +329,14 @@ def _sentence_year(sentence: str, default: int | None) -> int | None:
     return int(m.group(1) or m.group(2)) if m else default
 
 
+def _year_before(text: str, sentence: str) -> int | None:
+    """The inspection year the sentences before ``sentence`` name, nearest first ("last inspected in January
+    2020. At that inspection it was rated ...")."""
+    at = text.find(sentence)
+    earlier = list(sentences(text[:at])) if at > 0 else []
+    return next((y for s in reversed(earlier) if (y := _sentence_year(s, None)) is not None), None)
+
+
 def _sentence_ratings(out: Builder, line: Line, sentence: str) -> None:
     """Ratings stated in prose: overall judgements, paraphrases, and legacy area judgements."""
     terms = list(_TERM.finditer(sentence))
@@ -325,7 +344,12 @@ def _sentence_ratings(out: Builder, line: Line, sentence: str) -> None:
         return
     if len({rating_key(m.group("t")) for m in terms}) >= 3 or _HYPOTHETICAL.search(sentence):
         return  # a description of the scale ("good, satisfactory, unsatisfactory and poor") or an aspiration
-    year = _sentence_year(sentence, out.year)
+    year = _sentence_year(sentence, None)
+    if year is None and _REFERS_BACK.search(sentence):
+        year = _year_before(line.text, sentence)
+        if year is None:
+            return  # "at that inspection it was rated ..." with no year to give it: not this paper's rating
+    year = out.year if year is None else year
     areas = list(_AREA.finditer(sentence))
     for m in areas:
         key = m.group("t").lower()

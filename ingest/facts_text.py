@@ -101,7 +101,7 @@ def lines_of(paras: Sequence[Paragraph]) -> Iterator[Line]:
         own_header = cells_of(context[0]) if context and "\t" in context[0] else None
         dividers = tuple(context[1:])
         # A table row is one line even when a PDF wrapped its cells over several (the splitter keeps it whole).
-        for raw in [p.text] if p.kind == "table_row" and "\t" in p.text else p.text.split("\n"):
+        for raw in [p.text] if p.kind == "table_row" and "\t" in p.text else _wrapped_lines(p.text):
             if not raw.strip():
                 continue
             if "\t" not in raw or _numbered_prose(raw):
@@ -119,6 +119,25 @@ def lines_of(paras: Sequence[Paragraph]) -> Iterator[Line]:
             prev_row = True
         if p.kind != "table_row" and own_header is None:
             prev_row = False
+
+
+def _wrapped_lines(text: str) -> list[str]:
+    """The paragraph's lines, a sentence a PDF wrapped over lines kept whole ("... in November 2019, it was" /
+    "rated 'Good' with a score of 21/36."): a line that starts in lower case goes on the line before it, unless
+    that one ended a sentence. Joined with the newline, so each is still a verbatim slice of the paragraph."""
+    out: list[str] = []
+    for raw in text.split("\n"):
+        if (
+            out
+            and raw.lstrip()[:1].islower()
+            and "\t" not in raw
+            and "\t" not in out[-1]
+            and not out[-1].rstrip().endswith((".", ":", ";", "!", "?"))
+        ):
+            out[-1] += "\n" + raw
+        else:
+            out.append(raw)
+    return out
 
 
 _PARAGRAPH_NUMBER = re.compile(r"^\s*(?:\d{1,2}(?:\.\d{1,2})*\.?|\(?[a-z]\)|\(\d{1,2}\))\s*$")

@@ -912,3 +912,22 @@ def test_an_inspection_dates_cover_field_is_the_fieldwork_date() -> None:
     ):
         doc = make_doc("cover", text, kind="inspection_report", date="2025-07", service="Westford Youth Justice Service")
         assert value(extract_facts(doc, split_paragraphs(doc)), "fieldwork_date") == expected
+
+
+def test_an_earlier_inspection_named_in_the_sentence_before_or_wrapped_over_lines() -> None:
+    """"At that inspection it was rated ..." takes the year of the sentence before; a sentence a PDF wrapped over
+    lines is read whole, so "in 2019, it was / rated 'Good'" is 2019's rating, not this inspection's."""
+    text = (
+        "2.1\tThe service was last inspected in March 2019. At that inspection it was rated 'Good', with a "
+        "score of 26/36.\n\n"
+        "Overall, Westford YJS was rated 'Requires improvement', with a score of 17 out of a possible 36. When we\n"
+        "last inspected the service, in 2019, it was\nrated 'Good' with a score of 26/36."
+    )
+    doc = make_doc("westford", text, kind="inspection_report", date="2025-06", service="Westford Youth Justice Service")
+    facts = extract_facts(doc, split_paragraphs(doc))
+    ratings = {(f.value, f.year) for f in of(facts, "overall_rating")}
+    scores = {(f.value, f.year) for f in of(facts, "score")}
+    assert ("Good", 2019) in ratings and all(v != "Good" or y == 2019 for v, y in ratings), ratings
+    assert ("26/36", 2019) in scores and all(v != "26/36" or y == 2019 for v, y in scores), scores
+    assert any(v == "Requires improvement" and y != 2019 for v, y in ratings), ratings
+    assert any(v == "17/36" and y != 2019 for v, y in scores), scores

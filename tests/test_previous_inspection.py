@@ -144,3 +144,17 @@ def test_last_inspected_in_2019_is_not_this_inspections_fieldwork(wakefield: Ass
     assert "January 2025" in answer.text and "2019" not in answer.text, answer.text
     answer = wakefield.ask("What rating did HMIP give Wakefield Youth Justice Service?")
     assert "Good" in answer.text and "Inadequate" not in answer.text, answer.text
+
+
+@pytest.mark.parametrize(
+    ("question", "expected", "not_expected"),
+    [
+        ("what did Wakefield YJS get from the inspectorate?", "Good", "Inadequate"),
+        ("When did the inspectors go into Wakefield?", "January 2025", "2019"),
+        ("how many recs did HMIP make to Wakefield?", "3", "9/36"),
+    ],
+)
+def test_how_councillors_say_it(wakefield: Assistant, question: str, expected: str, not_expected: str) -> None:
+    answer = wakefield.ask(question)
+    assert not answer.refused, answer.text
+    assert expected in answer.text and not_expected not in answer.text, answer.text
