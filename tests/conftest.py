@@ -83,6 +83,21 @@ def real_embedder():  # type: ignore[no-untyped-def]
     return SentenceTransformerEmbedder()
 
 
+def assistant_over_paper(
+    tmp_path_factory: pytest.TempPathFactory, embedder, file_name: str, text: str
+):  # type: ignore[no-untyped-def]
+    """An Assistant over one fictional paper, ingested as ``file_name`` into a fresh index (real Chroma)."""
+    from assistant.engine import Assistant
+    from ingest.pipeline import ingest
+
+    folder = tmp_path_factory.mktemp(Path(file_name).stem)
+    (folder / file_name).write_text(text)
+    settings = Settings(index_dir=tmp_path_factory.mktemp(f"{Path(file_name).stem}-index"))
+    report = ingest([folder], settings, embedder=embedder, progress=False)
+    assert report.failed == () and report.documents == 1
+    return Assistant(settings)
+
+
 @pytest.fixture(scope="session")
 def corpus_settings(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Settings:  # type: ignore[no-untyped-def]
     """A real index of the corpus (bundled model, embedded Chroma in a temp folder), built once per session."""

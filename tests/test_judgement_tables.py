@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.config import Settings
 from assistant.engine import Assistant
-from ingest.pipeline import ingest
+from tests.conftest import assistant_over_paper
 
 # ruff: noqa: E501 - the paper's paragraphs are one line each, as extracted
 
@@ -42,12 +41,7 @@ Overall effectiveness\tGood\tInadequate
 
 @pytest.fixture(scope="module")
 def stockport(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Assistant:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("stockport")
-    (folder / "stockport-cfsc-2026-01-ofsted-outcome.txt").write_text(PAPER)
-    settings = Settings(index_dir=tmp_path_factory.mktemp("stockport-index"))
-    report = ingest([folder], settings, embedder=real_embedder, progress=False)
-    assert report.failed == () and report.documents == 1
-    return Assistant(settings)
+    return assistant_over_paper(tmp_path_factory, real_embedder, "stockport-cfsc-2026-01-ofsted-outcome.txt", PAPER)
 
 
 @pytest.mark.parametrize(

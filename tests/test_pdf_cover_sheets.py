@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.config import Settings
 from assistant.engine import Assistant
-from ingest.pipeline import ingest
+from tests.conftest import assistant_over_paper
 
 # ruff: noqa: E501 - lines are as a PDF extractor leaves them
 
@@ -53,12 +52,7 @@ Victims Coordinator\t30/11/2025\tGreen
 
 @pytest.fixture(scope="module")
 def calderdale(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Assistant:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("calderdale")
-    (folder / "item5.txt").write_text(PAPER)  # nothing in the file name: the cover sheet must say it all
-    settings = Settings(index_dir=tmp_path_factory.mktemp("calderdale-index"))
-    report = ingest([folder], settings, embedder=real_embedder, progress=False)
-    assert report.failed == () and report.documents == 1
-    return Assistant(settings)
+    return assistant_over_paper(tmp_path_factory, real_embedder, "item5.txt", PAPER)
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.config import Settings
 from assistant.engine import Assistant
-from ingest.pipeline import ingest
+from tests.conftest import assistant_over_paper
 
 # ruff: noqa: E501 - the paper's paragraphs are one line each, as extracted
 
@@ -47,12 +46,7 @@ First-time entrants (rate per 100,000 children aged 10-17)\t171\t162\t154
 
 @pytest.fixture(scope="module")
 def wakefield(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Assistant:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("wakefield")
-    (folder / "wakefield-oss-committee-2025-05-yjs-inspection.txt").write_text(PAPER)
-    settings = Settings(index_dir=tmp_path_factory.mktemp("wakefield-index"))
-    report = ingest([folder], settings, embedder=real_embedder, progress=False)
-    assert report.failed == () and report.documents == 1
-    return Assistant(settings)
+    return assistant_over_paper(tmp_path_factory, real_embedder, "wakefield-oss-committee-2025-05-yjs-inspection.txt", PAPER)
 
 
 @pytest.mark.parametrize(
@@ -108,8 +102,10 @@ def test_a_standard_the_paper_does_not_rate_is_not_answered_with_the_overall_rat
 
 @pytest.fixture(scope="module")
 def rotherham(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Assistant:  # type: ignore[no-untyped-def]
-    folder = tmp_path_factory.mktemp("rotherham")
-    (folder / "rotherham-scrutiny-2025-07-yjs.txt").write_text(
+    return assistant_over_paper(
+        tmp_path_factory,
+        real_embedder,
+        "rotherham-scrutiny-2025-07-yjs.txt",
         "Improving Lives Select Commission\n\nYouth Justice Service inspection: outcome\n\n"
         "Date of meeting\t9 July 2025\n\n"
         "1. Recommendations\n\n"
@@ -117,12 +113,8 @@ def rotherham(tmp_path_factory: pytest.TempPathFactory, real_embedder) -> Assist
         "1.2\tThat the Committee endorses the improvement plan at Appendix 1.\n\n"
         "2. Background\n\n"
         "2.1\tHM Inspectorate of Probation rated Rotherham Youth Justice Service 'Good' and made five "
-        "recommendations to the Youth Justice Management Board.\n"
+        "recommendations to the Youth Justice Management Board.\n",
     )
-    settings = Settings(index_dir=tmp_path_factory.mktemp("rotherham-index"))
-    report = ingest([folder], settings, embedder=real_embedder, progress=False)
-    assert report.failed == () and report.documents == 1
-    return Assistant(settings)
 
 
 def test_recommendations_put_to_the_committee_are_not_the_inspectorates(rotherham: Assistant) -> None:
