@@ -55,6 +55,10 @@ _RATING_Q = re.compile(
 _TREND_Q = re.compile(
     r"\bchang|\bimprov(?:ed|ement since)|\bprogress|\bsince\b|over time|\btrend|\bprevious|\bhistory"
 )
+_PREVIOUS_Q = re.compile(
+    r"\b(?:previous|prior|earlier)\s+(?:inspection|time|one|rating|score|visit)\b|\bthe time before\b|\bbefore that\b"
+)
+_CHANGE_Q = re.compile(r"\bchang|\bimprov|\bcompar|\bsince\b|\bover time|\btrend|\bhistory|\bprogress|\bnow\b")
 _TREND_WORDS = (
     "change changed changes improved improvement since over time trend previous previously history progress".split()
 )
@@ -103,6 +107,9 @@ def answer_from_facts(question: str, facts: Sequence[Fact], titles: Mapping[str,
     years = [int(y) for y in re.findall(r"\b((?:19|20)\d{2})\b", q)]
     # "the previous inspection in 2019" asks about 2019, not how things changed
     trend = bool(_TREND_Q.search(re.sub(r"\bprevious(?:ly)?\b", "", q) if years else q))
+    # "what was it rated the time before?": the inspection before the latest, not how things changed
+    before_latest = not years and bool(_PREVIOUS_Q.search(q)) and not _CHANGE_Q.search(q)
+    trend = trend and not before_latest
     pool = [f for f in facts if not places or place_of(f.subject) in places]
     before = re.search(r"\b(?:before|prior to|earlier than|preceding)\s+(?:the\s+|its\s+)?((?:19|20)\d{2})\b", q)
     also: list[str] = [*place_words]
@@ -119,6 +126,9 @@ def answer_from_facts(question: str, facts: Sequence[Fact], titles: Mapping[str,
     elif years and not trend:
         pool = [f for f in pool if f.year in years]
         also += ["previous", "previously", "last", "earlier"]  # "its previous inspection in 2019" names the year
+    elif before_latest:
+        pool = _previous_inspection(pool)
+        also += ["previous", "prior", "earlier", "time", "before", "that", "one"]
     elif not trend:
         pool = _latest_inspection(pool)
     if trend:
@@ -161,6 +171,18 @@ def _latest_inspection(pool: Sequence[Fact]) -> list[Fact]:
         or f.year is None
         or (f.year == newest[(place_of(f.subject), f.kind)] and (place_of(f.subject), f.kind, f.document) not in undated)
     ]
+
+
+def _previous_inspection(pool: Sequence[Fact]) -> list[Fact]:
+    """Each service's ratings and scores from the inspection before its latest (see _latest_inspection)."""
+    judged = {*RATING_KINDS, "score"}
+    current = {id(f) for f in _latest_inspection(pool)}
+    earlier = [f for f in pool if f.kind in judged and id(f) not in current and f.year is not None]
+    newest: dict[tuple[str | None, str], int] = {}
+    for f in earlier:
+        key = (place_of(f.subject), f.kind)
+        newest[key] = max(newest.get(key, f.year), f.year)  # type: ignore[arg-type]
+    return [f for f in earlier if f.year == newest[(place_of(f.subject), f.kind)]]
 
 
 # -- reading the question ------------------------------------------------------------------------

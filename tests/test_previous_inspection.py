@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.engine import Assistant
+from assistant.types import Turn
 from tests.conftest import assistant_over_paper
 
 # ruff: noqa: E501 - the paper's paragraphs are one line each, as extracted
@@ -150,3 +151,14 @@ def test_how_councillors_say_it(wakefield: Assistant, question: str, expected: s
     answer = wakefield.ask(question)
     assert not answer.refused, answer.text
     assert expected in answer.text and not_expected not in answer.text, answer.text
+
+
+def test_the_inspection_before_the_latest(wakefield: Assistant) -> None:
+    answer = wakefield.ask("What was Wakefield rated at its previous inspection?")
+    assert not answer.refused, answer.text
+    assert "Inadequate" in answer.text and "Good" not in answer.text, answer.text
+    first = "What score did Wakefield YJS get?"
+    follow = wakefield.ask("and what did it score the time before?", history=[Turn(first, wakefield.ask(first))])
+    assert "9/36" in follow.text and "25/36" not in follow.text, follow.text
+    change = wakefield.ask("How has Wakefield's rating changed since the previous inspection?")
+    assert "Inadequate" in change.text and "Good" in change.text, change.text  # a change question gets both
