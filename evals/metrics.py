@@ -28,6 +28,8 @@ class QuestionResult:
     )
     retrieval_checked: bool = False
     resolved_question: str | None = None
+    split: str | None = None
+    trace: dict[str, Any] | None = None  # the answer's decision trace (decision, score, threshold, reason)
 
     def failures(self) -> list[str]:
         """The messages of the failed checks, in check order."""
@@ -49,6 +51,8 @@ class QuestionResult:
             "passed": self.passed,
             "latency_ms": round(self.latency_ms, 1),
             "retrieval": {"checked": self.retrieval_checked, "gold_rank": self.gold_rank},
+            "split": self.split,
+            "trace": self.trace,
         }
 
 
@@ -69,6 +73,10 @@ class Metrics:
     latency_p95_ms: float | None
     k: int
     per_tag: dict[str, dict[str, float]] = field(default_factory=dict)
+    answered_right: float | None = None  # of the answers given (not refused), the share that passed
+    wrong_entity: int = 0  # answers about a place that cite no document about that place
+    refusal_reasons: dict[str, int] = field(default_factory=dict)
+    per_split: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON, floats rounded for reading."""
@@ -113,7 +121,44 @@ def compute_metrics(results: Sequence[QuestionResult], k: int) -> Metrics:
         latency_p95_ms=percentile([r.latency_ms for r in results], 95),
         k=k,
         per_tag=per_tag_accuracy(results),
+        answered_right=_share(sum(r.passed for r in results if not r.refused), sum(not r.refused for r in results)),
+        wrong_entity=sum(1 for r in results if not r.checks.get("wrong_entity", {}).get("passed", True)),
+        refusal_reasons=refusal_reasons(results),
+        per_split=per_split(results),
     )
+
+
+def refusal_reasons(results: Sequence[QuestionResult]) -> dict[str, int]:
+    """How many refusals each recorded reason gave (``unrecorded`` when an answer carries no trace)."""
+    counts: dict[str, int] = {}
+    for r in results:
+        if r.refused:
+            reason = str((r.trace or {}).get("reason") or "unrecorded")
+            counts[reason] = counts.get(reason, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def per_split(results: Sequence[QuestionResult]) -> dict[str, dict[str, Any]]:
+    """The headline figures for each split ("fit", "heldout") of a set written for fitting."""
+    out: dict[str, dict[str, Any]] = {}
+    for split in sorted({r.split for r in results if r.split}):
+        part = [r for r in results if r.split == split]
+        expected = [r for r in part if r.expected_refusal]
+        given = [r for r in part if not r.refused]
+        out[split] = {
+            "questions": len(part),
+            "passed": sum(r.passed for r in part),
+            "accuracy": round(sum(r.passed for r in part) / len(part), 4),
+            "refusals_expected": len(expected),
+            "refusal_recall": _round(_share(sum(r.refused for r in expected), len(expected))),
+            "answered_right": _round(_share(sum(r.passed for r in given), len(given))),
+            "wrong_entity": sum(1 for r in part if not r.checks.get("wrong_entity", {}).get("passed", True)),
+        }
+    return out
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 4)
 
 
 def per_tag_accuracy(results: Sequence[QuestionResult]) -> dict[str, dict[str, float]]:

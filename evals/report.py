@@ -19,6 +19,8 @@ _METRIC_NAMES = (
     ("quote_validity", "Quote validity"),
     ("refusal_precision", "Refusal precision"),
     ("refusal_recall", "Refusal recall"),
+    ("answered_right", "Answers given right"),
+    ("wrong_entity", "Wrong-entity answers"),
     ("retrieval_recall_at_k", "Retrieval recall@k"),
     ("mrr", "Retrieval MRR"),
     ("latency_p50_ms", "Latency p50 (ms)"),
@@ -174,6 +176,20 @@ def write_markdown(
             row += f" {_fmt(key, comparison.baseline_metrics.get(key))} |"
         lines.append(row)
     lines.append("")
+    if metrics.per_split:
+        lines.append("## By split (fit: used to fit the scorer; heldout: never seen by fitting)")
+        lines.append("")
+        lines.append("| split | passed | accuracy | refusal recall | answers given right | wrong entity |")
+        lines.append("|---|---|---|---|---|---|")
+        for split, row in metrics.per_split.items():
+            lines.append(
+                f"| {split} | {row['passed']}/{row['questions']} | {_fmt('a', row['accuracy'])} | "
+                f"{_fmt('a', row['refusal_recall'])} | {_fmt('a', row['answered_right'])} | {row['wrong_entity']} |"
+            )
+        lines.append("")
+    if metrics.refusal_reasons:
+        lines.append("Refusals by reason: " + ", ".join(f"{k} {v}" for k, v in metrics.refusal_reasons.items()))
+        lines.append("")
     if index_info:
         lines.append("Index: " + ", ".join(f"{k}={v}" for k, v in sorted(index_info.items())))
         lines.append("")
@@ -200,6 +216,8 @@ def _fmt(key: str, value: Any) -> str:
         return f"{value:.0f}"
     if key == "mrr":
         return f"{value:.3f}"
+    if isinstance(value, int):
+        return str(value)
     return f"{value:.1%}"
 
 

@@ -86,8 +86,9 @@ def run_eval(
     out.mkdir(parents=True, exist_ok=True)
     info = _index_info(answerer)
     started = time.perf_counter()
+    places = dict(qset.places)
     results = [
-        _run_question(q, answerer, k)
+        _run_question(q, answerer, k, places)
         for q in _progress(qset.questions, progress, f"{qset.name} v{qset.version}")
     ]
     seconds = time.perf_counter() - started
@@ -118,7 +119,7 @@ def run_eval(
     return summary
 
 
-def _run_question(q: Question, answerer: Answerer, k: int) -> QuestionResult:
+def _run_question(q: Question, answerer: Answerer, k: int, places: dict[str, str] | None = None) -> QuestionResult:
     """Ask one question (its history first), then score answer, citations and retrieval."""
     checks: list[CheckResult] = []
     history: list[Turn] = []
@@ -135,6 +136,19 @@ def _run_question(q: Question, answerer: Answerer, k: int) -> QuestionResult:
     if answer is None:
         answer = Answer(question=q.question, text="", refused=False)
     checks.extend(check_answer(q.expect, answer))
+    if places and q.place in set(places.values()) and not answer.refused and answer.citations:
+        # The worst failure: an answer about a place that cites nothing about that place.
+        about = [c.document for c in answer.citations if places.get(c.document) == q.place]
+        checks.append(
+            CheckResult(
+                "wrong_entity",
+                bool(about),
+                f"cites a document about {q.place}"
+                if about
+                else f"the question is about {q.place} but the answer cites only "
+                + ", ".join(sorted({f"{c.document} ({places.get(c.document, '?')})" for c in answer.citations})),
+            )
+        )
 
     citations: list[dict[str, Any]] = []
     invalid: list[str] = []
@@ -192,6 +206,8 @@ def _run_question(q: Question, answerer: Answerer, k: int) -> QuestionResult:
         gold_rank=gold_rank,
         retrieval_checked=bool(q.expect.paragraphs),
         resolved_question=answer.resolved_question,
+        split=q.split,
+        trace=getattr(answer, "trace", None),
     )
 
 

@@ -7,6 +7,7 @@ question id and the field, so the author can fix it without reading the loader.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -59,6 +60,9 @@ class Question:
     history: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     notes: str | None = None
+    split: str | None = None  # "fit" or "heldout" (sets written for fitting the scorer); None: not split
+    place: str | None = None  # the council or service the question is about (wrong_entity check)
+    support: str | None = None  # the gold sentence, verbatim from a gold document
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,13 @@ class QuestionSet:
     questions: tuple[Question, ...]
     path: str
     sha256: str
+    places: tuple[tuple[str, str], ...] = ()  # (document id, the place it is about), from the places file
+
+
+def doc_slug(name: str) -> str:
+    """The document id ingest gives a file name ("hmip_cardiff_yjs_2022.txt" -> "hmip-cardiff-yjs-2022")."""
+    stem = Path(name).stem if Path(name).suffix else name
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:80] or "document"
 
 
 def canonical_rating(value: str) -> str | None:
@@ -108,7 +119,98 @@ def load_set(path: str | Path) -> QuestionSet:
         line = f" line {where.line + 1}" if where is not None else ""
         problem = getattr(err, "problem", None) or "invalid YAML"
         raise EvalSetError(f"{path}:{line}: {problem}; fix the YAML syntax") from None
-    return _parse_set(data, str(path), hashlib.sha256(raw_bytes).hexdigest())
+    sha = hashlib.sha256(raw_bytes).hexdigest()
+    if isinstance(data, list):
+        return _parse_flat(data, path, sha)
+    return _parse_set(data, str(path), sha)
+
+
+# The flat format of ../shared/real-docs/web-pages/questions.yaml and the real-document sets: a YAML list of
+# questions with q / all / any / docs / support / refuse (+ optional id, kind, history, split, place, why).
+_FLAT_KEYS = {"id", "q", "all", "any", "none", "docs", "support", "support2", "refuse", "kind", "history", "split", "place", "why"}
+
+
+def _parse_flat(items: list[Any], path: Path, sha: str) -> QuestionSet:
+    """A flat question list, with its places file (``<stem>-places.yaml``) when there is one."""
+    file = str(path)
+    places, heldout = _load_places(path)
+    questions: list[Question] = []
+    seen: set[str] = set()
+    for number, item in enumerate(items, 1):
+        label = f"#{number}"
+        if not isinstance(item, dict):
+            raise _fail(file, label, "(question)", "expected a mapping with q and all/any or refuse")
+        qid = str(item.get("id") or f"q{number:03d}").strip()
+        unknown = sorted(set(map(str, item)) - _FLAT_KEYS)
+        if unknown:
+            raise _fail(file, qid, unknown[0], f"unknown key; allowed: {', '.join(sorted(_FLAT_KEYS))}")
+        if qid in seen:
+            raise _fail(file, qid, "id", "duplicate id; every question needs its own")
+        seen.add(qid)
+        text = _nonempty_str(item.get("q"), file, qid, "q")
+        refuse = item.get("refuse", False)
+        if not isinstance(refuse, bool):
+            raise _fail(file, qid, "refuse", "must be true or false")
+        contains = _str_list(item.get("all", []) or [], file, qid, "all")
+        anyof = _str_list(item.get("any", []) or [], file, qid, "any")
+        docs = _str_list(item.get("docs", []) or [], file, qid, "docs")
+        if refuse and (contains or anyof):
+            raise _fail(file, qid, "all", "contradicts refuse: true (a refusal has no content)")
+        if not refuse and not (contains or anyof):
+            raise _fail(file, qid, "all", "an answerable question needs all or any (or refuse: true)")
+        split = item.get("split")
+        place = item.get("place")
+        if split is None:
+            doc_places = {places.get(doc_slug(d)) for d in docs} - {None}
+            if doc_places:
+                split = "heldout" if doc_places & heldout else "fit"
+            elif places:
+                split = "heldout"  # a refusal with no document is held back unless the author says otherwise
+        if split is not None and split not in ("fit", "heldout"):
+            raise _fail(file, qid, "split", "must be fit or heldout")
+        if place is None and docs and places:
+            place = places.get(doc_slug(docs[0]))
+        kind = item.get("kind")
+        tags = tuple(t for t in (str(kind) if kind else None, f"split:{split}" if split else None) if t)
+        questions.append(
+            Question(
+                id=qid,
+                question=text,
+                expect=Expect(
+                    contains=contains,
+                    any=anyof,
+                    not_contains=_str_list(item.get("none", []) or [], file, qid, "none"),
+                    refuse=refuse,
+                    documents=tuple(doc_slug(d) for d in docs) if not refuse else (),
+                ),
+                history=_str_list(item.get("history", []) or [], file, qid, "history", allow_single=False),
+                tags=tags,
+                notes=item.get("why") if isinstance(item.get("why"), str) else None,
+                split=split,
+                place=str(place) if place else None,
+                support=item.get("support") if isinstance(item.get("support"), str) else None,
+            )
+        )
+    if not questions:
+        raise _fail(file, None, "(top level)", "the question list is empty")
+    return QuestionSet(path.stem, "1", f"flat question list {path.name}", tuple(questions), file, sha,
+                       tuple(sorted(places.items())))
+
+
+def _load_places(path: Path) -> tuple[dict[str, str], set[str]]:
+    """``<stem>-places.yaml``: ``places`` (file name -> place) and ``heldout`` (places kept out of fitting)."""
+    sidecar = path.with_name(f"{path.stem}-places.yaml")
+    if not sidecar.exists():
+        return {}, set()
+    try:
+        data = yaml.safe_load(sidecar.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as err:
+        raise EvalSetError(f"{sidecar}: cannot read the places file ({err}); fix or remove it") from None
+    if not isinstance(data, dict) or not isinstance(data.get("places", {}), dict):
+        raise EvalSetError(f"{sidecar}: field 'places': must map file names to places")
+    places = {doc_slug(str(k)): str(v) for k, v in (data.get("places") or {}).items()}
+    heldout = {str(p) for p in data.get("heldout") or []}
+    return places, heldout
 
 
 def _fail(file: str, qid: str | None, field: str, problem: str) -> EvalSetError:
