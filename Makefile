@@ -10,7 +10,7 @@ export GRADIO_ANALYTICS_ENABLED := False
 export ANONYMIZED_TELEMETRY := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install run test lint ingest bench clean
+.PHONY: install run test lint ingest bench fit clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -34,6 +34,10 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check assistant ingest evals ui.py tests scripts
+
+# Refit the answer scorer (assistant/data/scorer.json) on the development sets' fit split; see README.
+fit: $(STAMP)
+	$(BIN)/python -m evals.fit_scorer
 
 bench: $(STAMP)
 	$(BIN)/python -m assistant bench

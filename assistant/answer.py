@@ -147,9 +147,28 @@ def sentences(text: str) -> list[str]:
     """Verbatim sentence spans of a paragraph (a table row or short item stays whole)."""
     if "\t" in text or len(text) < 160:
         return [text.strip()]
-    parts = [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
-    # re.split with groups may return fragments; keep only real, verbatim spans
+    parts: list[str] = []
+    start = 0
+    for m in _SENTENCE_END.finditer(text):
+        if _wrapped(text, m):
+            continue
+        parts.append(text[start : m.start()])
+        start = m.end()
+    parts.append(text[start:])
+    parts = [s.strip() for s in parts if s and s.strip()]
     return [s for s in parts if len(s) > 2 and s in text] or [text.strip()]
+
+
+_WRAP_WIDTH = 45  # characters: a line this long that ends mid-sentence was wrapped by the PDF, not ended
+
+
+def _wrapped(text: str, cut: re.Match[str]) -> bool:
+    """A single line break inside a sentence (text extracted from a PDF keeps the page's line wrapping)."""
+    gap = cut.group(0)
+    if gap.count("\n") != 1 or gap.strip():
+        return False
+    line = text[text.rfind("\n", 0, cut.start()) + 1 : cut.start()].rstrip()
+    return len(line) >= _WRAP_WIDTH and not line.endswith((".", "!", "?", ":", ";"))
 
 
 def _span(text: str, first: str, second: str) -> str | None:

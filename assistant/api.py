@@ -55,4 +55,5 @@ def answer_json(answer: Answer) -> dict[str, Any]:
             }
             for c in answer.citations
         ],
+        "trace": answer.trace,
     }

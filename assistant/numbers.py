@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 _WORDS = (
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
     "seventeen eighteen nineteen"
@@ -36,3 +38,34 @@ def date_text(iso: str | None) -> str | None:
     except ValueError:
         pass
     return iso
+
+
+_MONTH_RE = "|".join(MONTHS)
+# "Inspection dates: 6 to 10 February 2023", "Inspection date: 11 – 22 July 2022", "18 March to 22 March 2024".
+_COVER_DATE = re.compile(
+    rf"\binspection dates?:?\s*[^\n]*?\b({_MONTH_RE})\s+((?:19|20)\d\d)\b", re.I
+)
+# A file named as its publisher names it: "...-inspection-23-july-2024.pdf", "...-2024-05.txt".
+_NAME_DATE = re.compile(rf"(?:^|[-_ ])(?:\d{{1,2}}[-_ ])?({_MONTH_RE})[-_ ]((?:19|20)\d\d)(?:$|[-_ .])",
+                                      re.I)
+_NAME_ISO = re.compile(r"(?:^|[-_ ])((?:19|20)\d\d)[-_](0[1-9]|1[0-2])(?:$|[-_ .])")
+
+
+def month_index(name: str) -> int:
+    """1-12 for a month's name (any case)."""
+    return [m.lower() for m in MONTHS].index(name.lower()) + 1
+
+
+def cover_month(text: str) -> str | None:
+    """"2023-02" from a cover's "Inspection dates: 6 to 10 February 2023" (the last month named on the line)."""
+    m = _COVER_DATE.search(text)
+    return f"{m.group(2)}-{month_index(m.group(1)):02d}" if m else None
+
+
+def file_name_month(stem: str) -> str | None:
+    """"2024-07" from a file name that carries its date ("...-23-july-2024", "...-2024-07")."""
+    m = _NAME_DATE.search(stem)
+    if m:
+        return f"{m.group(2)}-{month_index(m.group(1)):02d}"
+    iso = _NAME_ISO.search(stem)
+    return f"{iso.group(1)}-{iso.group(2)}" if iso else None

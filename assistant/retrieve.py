@@ -247,6 +247,17 @@ class Hit:
     score: float
 
 
+@dataclass(frozen=True)
+class RankedPassage:
+    """A passage with the retrieval signals the answer scorer reads (ranks are 1-based; None: not retrieved)."""
+
+    passage: Passage
+    rank: int
+    lexical_rank: int | None
+    dense_rank: int | None
+    dense_similarity: float
+
+
 class Retriever:
     """A snapshot of the index for searching: the committed chunks, their BM25 index and the dense store."""
 
@@ -364,6 +375,36 @@ class Retriever:
             return []
         ranked = [self.lexical(expand(query), allowed), self.dense(dense_query or query, allowed)]
         return self.fuse(ranked)[:k]
+
+    def search_ranked(
+        self, query: str, k: int, doc_ids: Iterable[str], role: str = "public", filters: Filters | None = None
+    ) -> list[RankedPassage]:
+        """Like :meth:`search`, keeping each paragraph's lexical and dense ranks and its cosine similarity."""
+        allowed = self.allowed(filters, doc_ids, role)
+        if not allowed or not self.chunks:
+            return []
+        lexical = self.lexical(expand(query), allowed)
+        vector = self.embedder.embed([query])[0]
+        where = {"doc_id": {"$in": sorted(allowed)}} if len(allowed) < len(self.documents) else None
+        dense_hits = [(c, s) for c, s in self.store.query(vector, _CANDIDATES, where=where) if c.chunk_id in self._by_id]
+        dense = [c for c, _ in dense_hits]
+
+        def ranks(ranking: Sequence[StoredChunk]) -> dict[tuple[str, int], int]:
+            out: dict[tuple[str, int], int] = {}
+            for i, c in enumerate(ranking, 1):
+                out.setdefault((c.doc_id, c.paragraph.ordinal), i)
+            return out
+
+        lex_rank, dense_rank = ranks(lexical), ranks(dense)
+        similarity: dict[tuple[str, int], float] = {}
+        for c, s in dense_hits:
+            key = (c.doc_id, c.paragraph.ordinal)
+            similarity[key] = max(similarity.get(key, -1.0), float(s))
+        out = []
+        for i, p in enumerate(self.fuse([lexical, dense])[:k], 1):
+            key = (p.paragraph.doc_id, p.paragraph.ordinal)
+            out.append(RankedPassage(p, i, lex_rank.get(key), dense_rank.get(key), similarity.get(key, 0.0)))
+        return out
 
     def lexical(self, query: str, allowed: set[str], depth: int = _CANDIDATES) -> list[StoredChunk]:
         import numpy as np

@@ -37,8 +37,25 @@ def _lines(name: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _place_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
-    names = sorted(_lines("places.txt"), key=len, reverse=True)  # longest first: "City of London" before "London"
-    return tuple((n, re.compile(r"\b" + re.escape(n).replace(r"\ ", r"[\s-]+") + r"\b", re.I)) for n in names)
+    # "Canonical|alias|alias": every alias names the canonical place.
+    names = [(alias.strip(), line.split("|")[0].strip()) for line in _lines("places.txt") for alias in line.split("|")]
+    names.sort(key=lambda pair: len(pair[0]), reverse=True)  # longest first: "City of London" before "London"
+    return tuple(
+        (canonical, re.compile(r"\b" + re.escape(alias).replace(r"\ ", r"[\s-]+") + r"\b", re.I))
+        for alias, canonical in names
+        if alias
+    )
+
+
+@lru_cache(maxsize=1)
+def place_names() -> dict[str, str]:
+    """Every spelling the gazetteer knows (lower case, no spaces) -> its canonical place name."""
+    out: dict[str, str] = {}
+    for line in _lines("places.txt"):
+        canonical = line.split("|")[0].strip()
+        for alias in line.split("|"):
+            out.setdefault(re.sub(r"[^a-z]", "", alias.lower()), canonical)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -54,7 +71,7 @@ def _body_patterns() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 def gazetteer_words() -> frozenset[str]:
     """Every word of the places and bodies the gazetteer knows: capitalised, but never a person's name."""
-    words = " ".join([*_lines("places.txt"), *(line.replace("|", " ") for line in _lines("bodies.txt"))])
+    words = " ".join(line.replace("|", " ") for line in [*_lines("places.txt"), *_lines("bodies.txt")])
     return frozenset(w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'-]*", words))
 
 
@@ -66,7 +83,7 @@ def places_in(text: str) -> tuple[str, ...]:
         for m in pattern.finditer(text):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
-            if name.lower() in _AMBIGUOUS and not m.group(0)[0].isupper():
+            if m.group(0).lower() in _AMBIGUOUS and not m.group(0)[0].isupper():
                 continue
             taken.append((m.start(), m.end()))
             found.append((m.start(), name))

@@ -11,7 +11,7 @@ Provenance is never invented: a page, section, label or date is the source's own
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 DocKind = Literal["inspection_report", "committee_report", "presentation", "press_release", "minutes", "other"]
 Classification = Literal["part1", "part2"]
@@ -143,6 +143,9 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     resolved_question: str | None = None  # the question after follow-up resolution, when it changed
     classification: str = "part1"  # "part2" when any cited paragraph comes from an exempt (Part 2) document
+    # Why: the decision (answer/refuse), its score and threshold, the reason for a refusal, the top candidates
+    # with their features. JSON-ready; not part of equality.
+    trace: dict[str, Any] | None = field(default=None, compare=False, hash=False)
 
 
 @dataclass(frozen=True)

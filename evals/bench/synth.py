@@ -102,7 +102,7 @@ class SynthCorpus:
 def _places() -> list[str]:
     """Real local authorities from the gazetteer, minus those the real corpus is about."""
     text = resources.files("assistant").joinpath("data", "places.txt").read_text(encoding="utf-8")
-    names = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
+    names = [ln.split("|")[0].strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]
     return sorted(n for n in names if n not in _REAL_CORPUS_PLACES)
 
 
