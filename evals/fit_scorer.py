@@ -191,7 +191,7 @@ def _logistic(X: Any, y: Any, names: Sequence[str], weight: Any = None) -> dict[
     }
 
 
-def _cross_validated(X: Any, y: Any, groups: Any, names: Sequence[str]) -> Any:
+def _cross_validated(X: Any, y: Any, groups: Any, names: Sequence[str], weight: Any = None) -> Any:
     import numpy as np
     from sklearn.model_selection import GroupKFold
 
@@ -199,7 +199,8 @@ def _cross_validated(X: Any, y: Any, groups: Any, names: Sequence[str]) -> Any:
 
     out = np.zeros(len(y))
     for train, test in GroupKFold(n_splits=5).split(X, y, groups):
-        model = Logistic.of(_logistic(X[train], y[train], names), tuple(names))
+        model = Logistic.of(_logistic(X[train], y[train], names, None if weight is None else weight[train]),
+                            tuple(names))
         out[test] = [model.probability(row) for row in X[test]]
     return out
 
@@ -250,7 +251,13 @@ def fit(rows: list[dict[str, Any]], precision: float | None, out: Path, wrong_co
     QX = np.array([q["features"] for q in qrows], dtype=float)
     QY = np.array([q["right"] for q in qrows], dtype=int)
     QG = np.array([q["group"] for q in qrows])
-    q_prob = _cross_validated(QX, QY, QG, QUESTION_FEATURES)
+    # Each set weighs the same in the decision: the many Ofsted questions must not set the confidence a short
+    # press release or a committee minute gets.
+    sizes: dict[str, int] = {}
+    for q in qrows:
+        sizes[q["set"]] = sizes.get(q["set"], 0) + 1
+    QW = np.array([len(qrows) / (len(sizes) * sizes[q["set"]]) for q in qrows])
+    q_prob = _cross_validated(QX, QY, QG, QUESTION_FEATURES, QW)
     # Questions with no candidate at all are refused whatever the threshold: right only when a refusal is due.
     empty = [(0.0, False, r["refuse"]) for r in rows if r["features"] is None]
     best: tuple[float, float, dict[str, Any]] | None = None
@@ -282,7 +289,7 @@ def fit(rows: list[dict[str, Any]], precision: float | None, out: Path, wrong_co
             fh.write(json.dumps({**q, "cv_confidence": round(float(p), 4)}) + "\n")
     return {
         "candidate": _logistic(X, y, FEATURES),
-        "question": _logistic(QX, QY, QUESTION_FEATURES),
+        "question": _logistic(QX, QY, QUESTION_FEATURES, QW),
         "threshold": threshold,
         "rules_floor": rules_floor,
         "fitted": {

@@ -128,11 +128,6 @@ CODE_NAME = """Youth justice staffing review
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known miss: the run-together 'codename' is answered, but 'code name' scores 0.76 against the fitted "
-    "threshold 0.78 (issue 14; see the note)",
-)
 def test_a_name_that_is_not_a_person_is_still_answered(tmp_path_factory, real_embedder) -> None:  # type: ignore[no-untyped-def]
     assistant = assistant_over_paper(tmp_path_factory, real_embedder, "staffing-review-2025-11.txt", CODE_NAME)
     for q in ("What is the code name of the youth justice staffing review?",
