@@ -10,13 +10,14 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from assistant.answer import KeyTerms, acronyms, build_answer, compose, idf_function, refusal
+from assistant.answer import KeyTerms, acronyms, build_answer, compose, idf_function, recalls_earlier, refusal
 from assistant.answering import compose as composing
 from assistant.answering.analyse import Analysis, analyse
 from assistant.answering.candidates import bullet_items, from_list, from_passages, from_rules
 from assistant.answering.decide import Decision, Scorer, decide, default_scorer
 from assistant.answering.features import (
     answer_values,
+    grades_in,
     line_key,
     question_vector,
     relative,
@@ -73,6 +74,10 @@ _ABOUT_A_PAPER = re.compile(
 # A capitalised word or an acronym: how a question names a place, body, scheme or person.
 _NAME_WORD = re.compile(r"\b[A-Z][A-Za-z]+(?:['’-][A-Za-z]+)*\b")
 
+
+# A question about change or the inspection before wants the earlier grade too.
+_ASKS_CHANGE = re.compile(r"\b(before|previous|previously|last time|earlier|since|change[ds]?|improved|worse|better)\b", re.I)
+_EARLIER_COLUMN = re.compile(r"\b(?:at|in) (?:the )?(?:19|20)\d\d inspection\b|\bprevious\b|\blast inspect", re.I)
 
 _YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:/|-|–|to)\s*((?:19|20)?\d\d)\b")
 
@@ -400,6 +405,16 @@ class Assistant:
             confidence = scorer.confidence(question_vector([s.probability for s in scored[:10]], scored[0].features,
                                                            rules is not None and not rules.refused))
         ruled = any(s.candidate.kind == "rules" and s.probability >= scorer.rules_floor for s in scored)
+        if ruled and scored[0].candidate.kind != "rules" and not (analysis.compares or _ASKS_CHANGE.search(question)):
+            # ... unless a more probable candidate about the inspection now states a different grade (the page-1
+            # table's 'Outstanding' where the rule path quoted prose saying 'good'): then the scorer decides.
+            rule_p = next(s.probability for s in scored if s.candidate.kind == "rules")
+            top = scored[0]
+            said, other = grades_in(rules.text if rules else ""), grades_in(top.candidate.statement)
+            earlier = recalls_earlier(top.candidate.quote, top.candidate.passage.meta.date if top.candidate.passage
+                                      else None) or bool(_EARLIER_COLUMN.search(top.candidate.statement))
+            if top.probability > rule_p and said and other and not said & other and not earlier:
+                ruled = False
         if ruled and rules is not None and all(c.document in pr.docs for c in rules.citations) and self._covers(
             analysis, rules
         ):

@@ -289,6 +289,11 @@ _VALUE = re.compile(r"\b\d+(?:/\d+)?\b|\b(?:January|February|March|April|May|Jun
                     r"November|December)\b|\b[A-Z][a-z]+ [A-Z][a-z]+\b")
 
 
+def grades_in(text: str) -> frozenset[str]:
+    """The grades a statement gives, lower-cased ("requires improvement", "good")."""
+    return frozenset(m.group(0).lower() for m in _GRADE.finditer(text))
+
+
 def answer_values(text: str) -> frozenset[str]:
     """The values a statement gives (grades, figures, months, names), lower-cased, for agreement."""
     return frozenset(m.group(0).lower() for m in _GRADE.finditer(text)) | frozenset(
