@@ -75,9 +75,13 @@ _ABOUT_A_PAPER = re.compile(
 _NAME_WORD = re.compile(r"\b[A-Z][A-Za-z]+(?:['’-][A-Za-z]+)*\b")
 
 
-# A question about change or the inspection before wants the earlier grade too.
-_ASKS_CHANGE = re.compile(r"\b(before|previous|previously|last time|earlier|since|change[ds]?|improved|worse|better)\b", re.I)
-_EARLIER_COLUMN = re.compile(r"\b(?:at|in) (?:the )?(?:19|20)\d\d inspection\b|\bprevious\b|\blast inspect", re.I)
+# When a more probable candidate may overrule the rule-based answer: not for a question about change or the
+# inspection before (answer.py's _ASKS_CHANGE also takes any year, which nearly every question here names), and
+# not with a candidate that speaks of an earlier inspection ("Grade at 2021 inspection", beyond recalls_earlier).
+_ABOUT_CHANGE = re.compile(r"\b(before|previous|previously|last time|earlier|since|change[ds]?|improved|worse|better)\b", re.I)
+_ABOUT_EARLIER = re.compile(r"\b(?:at|in) (?:the )?(?:19|20)\d\d inspection\b|\bprevious\b|\blast inspect", re.I)
+
+_LIST_REACH = 40  # paragraphs either side of a retrieved list item that its list may run over (items, page furniture)
 
 _YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)\s*(?:/|-|–|to)\s*((?:19|20)?\d\d)\b")
 
@@ -187,15 +191,13 @@ class Assistant:
         self._vocab_cache: dict[frozenset[str], set[str]] = {}
         self._retriever = retriever
         self._profiles = {doc_id: self._profile(doc_id) for doc_id in retriever.documents}
-        self._profiles_default = DocProfile("", frozenset(), frozenset(), False, frozenset(), "")
         self._doc_vocab: dict[str, frozenset[str]] = {}
         self._furniture: dict[str, frozenset[str]] = {}
 
     def _profile(self, doc_id: str) -> DocProfile:
         """What the index knows of one paper's scope; its own date from its metadata, its cover or its file name
         (in that order, the source kept: a year read from a file name is said to be one)."""
-        rec = self.retriever.documents[doc_id] if self._retriever else None
-        assert rec is not None
+        rec = self.retriever.documents[doc_id]
         text = self._doc_text[doc_id]
         when, source = rec.meta.date[:7] if rec.meta.date else None, "document"
         named = file_name_month(Path(rec.source).stem)
@@ -298,12 +300,17 @@ class Assistant:
         for r in ranked:
             doc = r.passage.paragraph.doc_id
             chunks = self.retriever.paragraphs_of(doc)
-            position = next((i for i, c in enumerate(chunks) if c.paragraph.ordinal == r.passage.paragraph.ordinal), None)
-            if position is None or not bullet_items(r.passage.paragraph.text):
+            if not bullet_items(r.passage.paragraph.text):
                 continue
+            position = next((i for i, c in enumerate(chunks) if c.paragraph.ordinal == r.passage.paragraph.ordinal), None)
+            if position is None:
+                continue
+            # A list has at most 20 items: the paragraphs around the hit are all it can run over.
+            start = max(0, position - _LIST_REACH)
+            window = [self.retriever.passage(c) for c in chunks[start : position + _LIST_REACH + 1]]
             repeated = self._furniture_of(doc)
             listed = from_list(
-                r, [self.retriever.passage(c) for c in chunks], position,
+                r, window, position - start,
                 lambda text, rep=repeated: bool(text.strip()) and all(line_key(x) in rep for x in text.split("\n") if x.strip()),
             )
             lead = listed.statement.split(" (", 1)[0] if listed is not None else ""
@@ -356,15 +363,11 @@ class Assistant:
     def scorer(self) -> Scorer:
         return self._scorer or default_scorer()
 
-    def use_scorer(self, scorer: Scorer | None) -> None:
-        """Answer with ``scorer`` instead of the committed one (fitting and ablations)."""
-        self._scorer = scorer
-
     def _covers(self, analysis: Analysis, answer: Answer) -> bool:
         """A comparison's answer cites a paper about every place it compares."""
         if not (analysis.compares and len(analysis.places) >= 2):
             return True
-        covered = {p for c in answer.citations for p in self._profiles.get(c.document, self._profiles_default).places}
+        covered = {p for c in answer.citations if c.document in self._profiles for p in self._profiles[c.document].places}
         return all(p in covered for p in analysis.places)
 
     def _whole_quotes(self, answer: Answer) -> bool:
@@ -405,14 +408,14 @@ class Assistant:
             confidence = scorer.confidence(question_vector([s.probability for s in scored[:10]], scored[0].features,
                                                            rules is not None and not rules.refused))
         ruled = any(s.candidate.kind == "rules" and s.probability >= scorer.rules_floor for s in scored)
-        if ruled and scored[0].candidate.kind != "rules" and not (analysis.compares or _ASKS_CHANGE.search(question)):
+        if ruled and scored[0].candidate.kind != "rules" and not (analysis.compares or _ABOUT_CHANGE.search(question)):
             # ... unless a more probable candidate about the inspection now states a different grade (the page-1
             # table's 'Outstanding' where the rule path quoted prose saying 'good'): then the scorer decides.
             rule_p = next(s.probability for s in scored if s.candidate.kind == "rules")
             top = scored[0]
             said, other = grades_in(rules.text if rules else ""), grades_in(top.candidate.statement)
             earlier = recalls_earlier(top.candidate.quote, top.candidate.passage.meta.date if top.candidate.passage
-                                      else None) or bool(_EARLIER_COLUMN.search(top.candidate.statement))
+                                      else None) or bool(_ABOUT_EARLIER.search(top.candidate.statement))
             if top.probability > rule_p and said and other and not said & other and not earlier:
                 ruled = False
         if ruled and rules is not None and all(c.document in pr.docs for c in rules.citations) and self._covers(

@@ -1,7 +1,7 @@
 """Inspection frameworks as data: their judgement scales (best first) and the areas they judge.
 
-Read by the answerer (a judgement table's rows, which of two judgements is higher) and meant for the facts
-extractor too. A scale belongs to a framework; the same word ("Good") on two scales is two judgements.
+Read by the answerer (a judgement table's rows, printed by a PDF as lines) and meant for the facts extractor too
+(issue 15). A scale belongs to a framework; the same word ("Good") on two scales is two judgements.
 """
 
 from __future__ import annotations
@@ -80,13 +80,3 @@ def grade_at_end(line: str) -> tuple[str, str] | None:
     if not m:
         return None
     return m.group("label").strip(" :-–"), m.group("grade")
-
-
-def rank(grade: str) -> int | None:
-    """Position on its scale, 0 best (the four-point scales share their order), None for no grade."""
-    g = grade.lower()
-    for f in FRAMEWORKS:
-        for i, name in enumerate(f.scale):
-            if name.lower() == g or (g == "requires improvement" and name.lower().startswith(g)):
-                return i
-    return None

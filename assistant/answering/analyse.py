@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from assistant.answer import KeyTerms
 from assistant.evidence import question_type
+from assistant.retrieve import terms
 from assistant.scope import bodies_in, place_names, places_in, years_in
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’]*")
@@ -121,8 +122,6 @@ def analyse(
         normalised = re.sub(rf"\b{re.escape(written)}\b", word, normalised, count=1)
     places = tuple(dict.fromkeys(exact))
     scope_terms = [w.lower() for p in places for w in p.split()] + [str(y) for y in years_in(question)]
-    from assistant.retrieve import terms
-
     keys = KeyTerms.of(normalised, idf, terms(" ".join(scope_terms)))
     years = years_in(question)
     compares = bool(_COMPARES.search(question)) and (len(places) >= 2 or len(years) >= 2)
