@@ -3,7 +3,7 @@
 Tabs: Chat (streamed answers, numbered sources, filters, briefing export, thumbs up/down feedback), Facts (the
 facts table and a ratings chart), Evaluators (run a question set). A side panel shows a cited paragraph in context.
 
-API endpoints (gradio_client): ``/ask``, ``/export``, ``/context``, ``/facts``; every UI event is private.
+API endpoints (gradio_client): ``/ask``, ``/export``, ``/context``, ``/facts``, ``/judgements``; every UI event is private.
 Untrusted text (documents, questions) is escaped before it is rendered: it is shown, never executed.
 """
 
@@ -31,6 +31,7 @@ go_offline()
 import gradio as gr  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from assistant import judgements  # noqa: E402
 from assistant.api import answer_json  # noqa: E402
 from assistant.briefing import briefing_docx, briefing_markdown, where  # noqa: E402
 from assistant.config import Settings, load_settings  # noqa: E402
@@ -193,6 +194,14 @@ def write_briefing(turns: Sequence[Turn], as_at: date, folder: Path | None = Non
     md_path = out / f"{stem}.md"
     md_path.write_text(briefing_markdown(turns, as_at), encoding="utf-8")
     return [str(docx_path), str(md_path)]
+
+
+def write_judgements(facts: Sequence[Fact], folder: Path | None = None) -> str:
+    """Write the judgements table across councils (one row per inspection, every cell cited) as CSV; its path."""
+    out = folder or Path(tempfile.mkdtemp(prefix="judgements-"))
+    path = out / "judgements.csv"
+    path.write_text(judgements.to_csv(judgements.inspections(facts)), encoding="utf-8")
+    return str(path)
 
 
 def parse_date(text: str | None) -> date:
@@ -407,6 +416,14 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         """Every extracted fact with its document, paragraph and verbatim quote."""
         return facts_table(assistant.facts(role=role_of(request)))
 
+    def api_judgements(request: gr.Request = None) -> list[dict[str, Any]]:  # type: ignore[assignment]
+        """One row per inspection with a judgement table: council, framework, dates, lead inspector, each area's
+        judgement and overall, every cell with its document, page, paragraph and quote."""
+        return judgements.table_rows(judgements.inspections(assistant.facts(role=role_of(request))))
+
+    def judgements_download(request: gr.Request) -> str:
+        return write_judgements(assistant.facts(role=role_of(request)))
+
     # ---- facts and evaluators ------------------------------------------------------------------------------
     def facts_frame(role: str) -> list[list[Any]]:
         rows = facts_table(assistant.facts(role=role))
@@ -501,6 +518,11 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                             wrap=True, max_height=420,
                         )
                         ratings_plot = gr.Plot(label="Overall ratings")
+                        judgements_btn = gr.Button(
+                            "Download the judgements table (CSV: one row per inspection, every cell cited)",
+                            elem_id="judgements-download",
+                        )
+                        judgements_out = gr.File(label="Judgements table", elem_id="judgements-file")
                     with gr.Tab("Evaluators"):
                         sets = eval_sets()
                         set_pick = gr.Dropdown(sets, value=sets[0] if sets else None, label="Question set")
@@ -533,11 +555,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         export_btn.click(export_ui, [session, pick, as_at], [files], api_visibility=PRIVATE)
         facts_df.select(open_fact, None, [source_panel], api_visibility=PRIVATE)
         run_btn.click(run_set, [set_pick], [summary_md, results_df], api_visibility=PRIVATE)
+        judgements_btn.click(judgements_download, None, [judgements_out], api_visibility=PRIVATE)
 
         # The API: /ask, /context, /facts from typed functions; /export needs File outputs, so hidden components.
         gr.api(api_ask, api_name="ask")
         gr.api(api_context, api_name="context")
         gr.api(api_facts, api_name="facts")
+        gr.api(api_judgements, api_name="judgements")
         with gr.Row(visible=False):
             x_session = gr.Textbox()
             x_as_at = gr.Textbox()

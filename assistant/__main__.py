@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("facts", help="the table of extracted facts")
+    p.add_argument("--judgements", action="store_true",
+                   help="one row per inspection with a judgement table (council, framework, dates, lead inspector, "
+                        "each area's judgement, overall), every cell cited")
     fmt = p.add_mutually_exclusive_group()
     fmt.add_argument("--json", action="store_true")
     fmt.add_argument("--csv", action="store_true")
@@ -163,6 +166,8 @@ def _facts(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untype
     from assistant.engine import Assistant
     from assistant.facts import facts_table, to_csv
 
+    if args.judgements:
+        return _judgements(args, Assistant(settings).facts())
     rows = facts_table(Assistant(settings).facts())
     if args.csv:
         sys.stdout.write(to_csv(rows))
@@ -172,6 +177,21 @@ def _facts(args: argparse.Namespace, settings) -> int:  # type: ignore[no-untype
         for r in rows:
             name = f" {r['name']}" if r.get("name") else ""
             print(f"{r['subject']}: {r['kind']}{name} = {r['value']}  [{r['document']} #{r['paragraph']}]")
+    return 0
+
+
+def _judgements(args: argparse.Namespace, facts) -> int:  # type: ignore[no-untyped-def]
+    from assistant import judgements
+
+    rows = judgements.inspections(facts)
+    if args.csv:
+        sys.stdout.write(judgements.to_csv(rows))
+    elif args.json:
+        print(json.dumps(judgements.table_rows(rows), ensure_ascii=False, indent=2))
+    else:
+        for r in rows:
+            cells = ", ".join(f"{k} {c.value}" for k, c in r.cells.items() if k not in ("publication_date",))
+            print(f"{r.council}: {r.framework.label}: {cells}  [{r.document}]")
     return 0
 
 

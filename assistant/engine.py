@@ -27,6 +27,7 @@ from assistant.answering.features import (
     who_near,
     whole,
 )
+from assistant.answering.judged import answer_from_table
 from assistant.answering.prior import DocProfile, Prior, prior
 from assistant.config import Settings
 from assistant.conversation import points_back, resolve
@@ -44,6 +45,7 @@ from assistant.evidence import (
 from assistant.fact_answers import standards_named
 from assistant.fact_questions import normalise
 from assistant.facts import DOMAINS, STANDARDS, answer_from_facts, flag_conflicts
+from assistant.judgements import Inspection, inspections
 from assistant.llm import llm_answer, make_llm
 from assistant.numbers import cover_month, file_name_month
 from assistant.retrieve import STOPWORDS, Retriever, initialisms, terms
@@ -193,6 +195,7 @@ class Assistant:
         self._profiles = {doc_id: self._profile(doc_id) for doc_id in retriever.documents}
         self._doc_vocab: dict[str, frozenset[str]] = {}
         self._furniture: dict[str, frozenset[str]] = {}
+        self._tables: dict[frozenset[str], dict[str, list[Inspection]]] = {}
 
     def _profile(self, doc_id: str) -> DocProfile:
         """What the index knows of one paper's scope; its own date from its metadata, its cover or its file name
@@ -403,6 +406,13 @@ class Assistant:
         if pr.reason:
             decision = Decision(False, 0.0, scorer.threshold, pr.reason)
             return composing.refuse(question, analysis, pr, decision, scored, rules, pr.message or "")
+        table = self._from_table(analysis, filters, role)
+        if table is not None:
+            # What an inspection judged, who led it and when: read off the report's own judgement table (validated
+            # against the hand-read gold file), never from prose about it.
+            decision = Decision(not table.refused, 1.0, scorer.threshold, "not_graded" if table.refused else None)
+            return replace(table, question=question,
+                           trace={**composing.trace(analysis, pr, decision, scored, rules), "decided_by": "judgements"})
         confidence = None
         if scored:
             confidence = scorer.confidence(question_vector([s.probability for s in scored[:10]], scored[0].features,
@@ -445,6 +455,22 @@ class Assistant:
                     "Which one do you mean?",
                 )
         return composing.answer(question, analysis, pr, decision, scored, rules, place_of)
+
+    def _from_table(self, analysis: Analysis, filters: Filters | None, role: str) -> Answer | None:
+        allowed = frozenset(self.retriever.allowed(filters, None, role))
+        by_place = self._tables.get(allowed)
+        if by_place is None:
+            by_place = {}
+            for row in inspections(self._visible_facts(set(allowed), set(allowed))):
+                for place in self._profiles[row.document].places:
+                    by_place.setdefault(place, []).append(row)
+            self._tables[allowed] = by_place
+        return answer_from_table(
+            analysis.question, analysis, by_place,
+            published=lambda doc: self._profiles[doc].when if doc in self._profiles else None,
+            paragraph=lambda doc, ordinal: self.paragraph(doc, ordinal),
+            title=lambda doc: self.retriever.documents[doc].meta.title if doc in self.retriever.documents else None,
+        )
 
     def _missing(self, analysis: Analysis, scored: list[composing.Scored], rules: Answer | None) -> str:
         """What a refusal says: the rule path's reason when it had one, and which papers came closest."""

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from assistant.frameworks import BY_KEY
+
 YOUTH_2018 = "hmip_youth_2018"
 LEGACY = "hmip_joint_legacy"
 SCALES: dict[str, tuple[str, ...]] = {
@@ -19,7 +21,7 @@ SCALES: dict[str, tuple[str, ...]] = {
 }
 # The standards framework came into use in 2018; inspections before it were judged on the legacy scale.
 FRAMEWORK_FROM_YEAR = 2018
-RATING_KINDS = frozenset({"overall_rating", "standard_rating"})
+RATING_KINDS = frozenset({"overall_rating", "standard_rating", "area_rating"})
 
 DOMAINS: dict[str, str] = {
     "1": "Organisational delivery",
@@ -81,8 +83,11 @@ def spell(key: str, scale: str) -> str | None:
 
 
 def is_valid_rating(value: str, scale: str | None) -> bool:
-    """True when ``value`` is spelled exactly as a term of ``scale``."""
-    return scale is not None and value in SCALES.get(scale, ())
+    """True when ``value`` is spelled exactly as a term of ``scale`` (an HMIP scale or any framework's)."""
+    if scale is None:
+        return False
+    framework = BY_KEY.get(scale)
+    return value in SCALES.get(scale, ()) or (framework is not None and value in framework.scale)
 
 
 _SERVICE_WORDS = re.compile(

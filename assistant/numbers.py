@@ -69,3 +69,27 @@ def file_name_month(stem: str) -> str | None:
         return f"{m.group(2)}-{month_index(m.group(1)):02d}"
     iso = _NAME_ISO.search(stem)
     return f"{iso.group(1)}-{iso.group(2)}" if iso else None
+
+
+_DAY_MONTH_YEAR = re.compile(
+    rf"(?<!\d)(?P<day>\d{{1,2}})(?!\d)(?:st|nd|rd|th)?\s*(?P<month>{_MONTH_RE})?\s*(?P<year>(?:19|20)\d\d)?", re.I
+)
+
+
+def date_range(text: str) -> tuple[str, str] | None:
+    """(first day, last day) as ISO dates from a range as inspectorates print it: "6 to 10 February 2023",
+    "13 May to 24 May 2019", "14 January 2014- 5 February 2014", "11 – 22 July 2022", "5 to 9 December 2022 and
+    14 to 15 February 2023" (a split fieldwork: its first and its last day). A part without its month or year takes
+    the next one printed; None when no day, month and year can be read."""
+    parts = [m for m in _DAY_MONTH_YEAR.finditer(text) if m.group("day")]
+    if not parts:
+        return None
+    days: list[list[str | None]] = [[m.group("day"), m.group("month"), m.group("year")] for m in parts]
+    for i in range(len(days) - 2, -1, -1):  # "6 to 10 February 2023": the 6th is in February 2023 too
+        days[i][1] = days[i][1] or days[i + 1][1]
+        days[i][2] = days[i][2] or days[i + 1][2]
+    dated = [(d, m, y) for d, m, y in days if m and y and 1 <= int(d) <= 31]
+    if not dated:
+        return None
+    iso = [f"{y}-{month_index(m):02d}-{int(d):02d}" for d, m, y in dated]
+    return iso[0], iso[-1]

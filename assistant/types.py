@@ -165,6 +165,7 @@ class Fact:
     year: int | None = None  # the year of the inspection the fact is about, when known
     extra: tuple[tuple[str, str], ...] = ()  # kind-specific fields, e.g. (("lead", ...), ("deadline", ...))
     conflicts_with: tuple[str, ...] = ()  # documents that state a different value for the same fact
+    page: int | None = None  # the page of ``paragraph``, when the format has pages
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from assistant.numbers import MONTHS
 from assistant.scope import places_in
 from assistant.types import Document, Fact, Paragraph
+from ingest.facts_judgements import extract_judgements
 from ingest.facts_ratings import extract_ratings, extract_scores
 from ingest.facts_recommendations import extract_actions, extract_counts, extract_recommendations
 from ingest.facts_text import Builder, Line, lines_of, sentences
@@ -78,8 +79,11 @@ def extract_facts(doc: Document, paragraphs: Sequence[Paragraph]) -> list[Fact]:
         same = kind == "publication_date" and year is not None and abs(own - year) <= 1
         out.add(line.para, kind, iso, quote, year=year if same else own)
     _service_and_inspectorate(out, paras)
-    extract_ratings(out, lines)
-    extract_scores(out, lines)
+    # A report of a framework with a judgement table is read with that framework; the HMIP readers of ratings in
+    # prose and of scores are for the rest (an Ofsted report's "schools judged good" is no judgement of its own).
+    if extract_judgements(out, paras) is None:
+        extract_ratings(out, lines)
+        extract_scores(out, lines)
     extract_counts(out, lines)
     extract_recommendations(out, lines)
     extract_actions(out, lines)

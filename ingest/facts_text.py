@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from assistant.facts import is_valid_rating, squeeze
+from assistant.facts import RATING_KINDS, is_valid_rating, squeeze
 from assistant.numbers import UNITS
 from assistant.types import Document, Fact, Paragraph
 
@@ -59,7 +59,7 @@ class Builder:
         value = re.sub(r"\s+", " ", value).strip()
         if not quote or not value or quote not in para.text:
             return  # provenance is never invented: a quote that is not verbatim is no quote
-        if kind in ("overall_rating", "standard_rating") and not is_valid_rating(value, scale):
+        if kind in RATING_KINDS and not is_valid_rating(value, scale):
             return  # the closed vocabulary is the contract; nothing else is ever stored as a rating
         key = (kind, squeeze(name or ""), value.lower())
         if key in self.seen:
@@ -79,6 +79,7 @@ class Builder:
                 label=para.label,
                 year=year if year is not None else self.year,
                 extra=extra,
+                page=para.page,
             )
         )
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from assistant.frameworks import grade_at_end
 from assistant.types import Document, Page, Paragraph
 from ingest import paragraph_rules as rules
 
@@ -75,6 +76,12 @@ def split_paragraphs(doc: Document) -> list[Paragraph]:
         Paragraphs with ordinals 1..n; [] for a document without text.
     """
     return _Splitter(doc.pages).run(doc.doc_id)
+
+
+def _lone_grade(text: str) -> bool:
+    """True for a line that is nothing but a grade ("Good", "Requires improvement to be good")."""
+    found = grade_at_end(text)
+    return found is not None and not found[0]
 
 
 _DECIMAL = re.compile(r"^\d{1,2}(\.\d{1,2})+$")
@@ -192,6 +199,14 @@ class _Splitter:
             return 1
         label = rules.leading_label(text)
         label_only = label is not None and not text[label.end :].strip()
+        if (
+            nxt and nxt.kind == "line" and nxt.page == u.page and grade_at_end(text) is None and len(text) <= 120
+            and _lone_grade(self.pages[u.page].text[nxt.start : nxt.end])
+        ):
+            # "1. Children who need help and protection" / "Good": one row of a judgement table a PDF printed as
+            # two lines; the grade is no paragraph of its own.
+            self._emit(u, nxt.end, "list_item" if label else "text", label.value if label else None)
+            return 2
         if label and label_only and nxt and nxt.kind == "line" and nxt.page == u.page:
             after = units[i + 2] if i + 2 < len(units) else None
             if not self._is_heading(nxt, after):

@@ -11,7 +11,7 @@ import pytest
 
 from tests.conftest import ROOT, assistant_over_paper
 
-REASONS = {"no_evidence", "below_threshold", "scope_contradiction", "not_in_index", "ambiguous_place"}
+REASONS = {"no_evidence", "below_threshold", "scope_contradiction", "not_in_index", "ambiguous_place", "not_graded"}
 
 # Each question in three phrasings (formal, casual, misspelt or run together): one decision, one fact.
 PARAPHRASES = [

@@ -96,7 +96,7 @@ def client(server: RunningUI):  # type: ignore[no-untyped-def]
 
 def test_only_the_public_api_is_exposed(client) -> None:  # type: ignore[no-untyped-def]
     endpoints = set(client.view_api(print_info=False, return_format="dict")["named_endpoints"])
-    assert endpoints == {"/ask", "/export", "/context", "/facts"}
+    assert endpoints == {"/ask", "/export", "/context", "/facts", "/judgements"}
 
 
 def test_ask_rates_bexley_good_and_cites_the_bexley_report(client, server) -> None:  # type: ignore[no-untyped-def]
