@@ -65,6 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=None)
     p.add_argument("--quick", action="store_true")
     p.add_argument("--full", action="store_true")
+    p.add_argument("--real-pdfs", type=Path, default=None, metavar="DIR",
+                   help="add the real-PDF tier over DIR (e.g. ../shared/real-docs/ofsted-ilacs; about 15 minutes)")
     _common(p)
     return parser
 

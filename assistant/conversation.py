@@ -12,10 +12,14 @@ from assistant.retrieve import terms
 from assistant.scope import Scope, scope_of
 from assistant.types import Turn
 
-_CONNECTOR = re.compile(r"^\s*(and|but|so|also|then|what about|how about|and what about|same for|what of)\b", re.I)
+_CONNECTOR = re.compile(
+    r"^\s*(?:(?:ok|okay|right|thanks|great)\b[\s,.!-]*)?(and|but|so|also|then|what about|how about|and what about"
+    r"|same for|what of)\b",
+    re.I,
+)
 _ANAPHORA = re.compile(
     r"\b(they|them|their|theirs|it|its|there|that|this|those|these|he|she|his|her|the same|the service|"
-    r"the inspection|the report|the inspectors|the board|the council)\b",
+    r"the inspection|the report|the inspectors|the lead inspector|the dates|the board|the council)\b",
     re.I,
 )
 _ELLIPTICAL = re.compile(r"^\s*(and|what about|how about|and what about|same for|what of)\s+(.*?)\??\s*$", re.I)
@@ -75,6 +79,9 @@ def resolve(question: str, history: Sequence[Turn]) -> str:
     if not terms(question):
         # Nothing of its own to ask ("Why was that?"): it is about the previous question's subject.
         return f"{question.rstrip(' ?')} ({last_text.rstrip(' ?')})?"
+    if elliptical and own.years and last_scope.years and not terms(re.sub(r"\b(?:in\s+)?(?:19|20)\d\d\b", " ", elliptical.group(2))):
+        # "And in 2019?" after "Who led Slough's 2023 inspection?": the same question, another year.
+        return re.sub(str(last_scope.years[0]), str(own.years[0]), last_text)
     inherited = list(last_scope.places)
     if not own.years:
         inherited += [str(y) for y in last_scope.years]

@@ -456,6 +456,13 @@ class Assistant:
                 )
         return composing.answer(question, analysis, pr, decision, scored, rules, place_of)
 
+    def _dates_of(self, doc: str) -> tuple[str, ...]:
+        """A paper's own dates: its metadata's, cover's or file name's, and the date its file name carries (a
+        publisher names a report by its publication date)."""
+        profile = self._profiles.get(doc)
+        named = file_name_month(Path(self.retriever.documents[doc].source).stem) if doc in self.retriever.documents else None
+        return tuple(dict.fromkeys(x for x in (profile.when if profile else None, named) if x))
+
     def _from_table(self, analysis: Analysis, filters: Filters | None, role: str) -> Answer | None:
         allowed = frozenset(self.retriever.allowed(filters, None, role))
         by_place = self._tables.get(allowed)
@@ -464,10 +471,12 @@ class Assistant:
             for row in inspections(self._visible_facts(set(allowed), set(allowed))):
                 for place in self._profiles[row.document].places:
                     by_place.setdefault(place, []).append(row)
+            for rows in by_place.values():
+                rows.sort(key=lambda r: (r.start or self._profiles[r.document].when or "", r.document))
             self._tables[allowed] = by_place
         return answer_from_table(
             analysis.question, analysis, by_place,
-            published=lambda doc: self._profiles[doc].when if doc in self._profiles else None,
+            dated=self._dates_of,
             paragraph=lambda doc, ordinal: self.paragraph(doc, ordinal),
             title=lambda doc: self.retriever.documents[doc].meta.title if doc in self.retriever.documents else None,
         )

@@ -167,6 +167,14 @@ def number_matches(answer_text: str, expected: str) -> CheckResult:
     return CheckResult("number", False, f"expected number {expected} but the answer states {seen}")
 
 
+def _says(expected: str, text: str, answer_text: str) -> bool:
+    """The answer says ``expected``: as a substring, or, for an expected count ("4", "four"), the number written
+    either way ("4 points" says "four")."""
+    if re.fullmatch(r"\d{1,4}|[a-z]+(?:-[a-z]+)?", normalise(expected)) and parse_expected_number(expected):
+        return number_matches(answer_text, expected).passed
+    return normalise(expected) in text
+
+
 def check_answer(expect: Expect, answer: Answer) -> list[CheckResult]:
     """Every check ``expect`` asks for, plus the implicit answered/refused check."""
     results: list[CheckResult] = []
@@ -191,7 +199,7 @@ def check_answer(expect: Expect, answer: Answer) -> list[CheckResult]:
             )
         )
     if expect.contains:
-        missing = [s for s in expect.contains if normalise(s) not in text]
+        missing = [s for s in expect.contains if not _says(s, text, answer.text)]
         results.append(
             CheckResult(
                 "contains",
@@ -202,7 +210,7 @@ def check_answer(expect: Expect, answer: Answer) -> list[CheckResult]:
             )
         )
     if expect.any:
-        hit = [s for s in expect.any if normalise(s) in text]
+        hit = [s for s in expect.any if _says(s, text, answer.text)]
         results.append(
             CheckResult(
                 "any",
@@ -213,7 +221,7 @@ def check_answer(expect: Expect, answer: Answer) -> list[CheckResult]:
             )
         )
     if expect.not_contains:
-        bad = [s for s in expect.not_contains if normalise(s) in text]
+        bad = [s for s in expect.not_contains if _says(s, text, answer.text)]
         results.append(
             CheckResult(
                 "not_contains",

@@ -218,9 +218,11 @@ def test_a_rating_question_is_answered_from_the_table_with_its_page(ofsted) -> N
 
 def test_an_area_the_framework_did_not_grade_separately_is_said_to_be_not_graded(ofsted) -> None:  # type: ignore[no-untyped-def]
     answer = ofsted.ask("What separate grade did Barnet's care leavers get at the 2019 inspection?")
-    assert answer.refused and "did not grade" in answer.text
-    assert "Good" in answer.text and answer.citations  # what it did grade, cited
+    assert answer.refused and "did not grade" in answer.text and not answer.citations  # a refusal cites nothing
+    assert "children in care and care leavers" in answer.text  # what it did grade, to ask about instead
     assert (answer.trace or {}).get("reason") == "not_graded"
+    combined = ofsted.ask("How were Barnet's care leavers judged in 2019?")  # asked plainly: the combined area
+    assert not combined.refused and "children in care and care leavers: Good" in combined.text
 
 
 def test_a_comparison_gives_each_side_cited_and_says_which_is_better(ofsted) -> None:  # type: ignore[no-untyped-def]

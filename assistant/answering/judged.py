@@ -22,12 +22,16 @@ from assistant.numbers import date_text
 from assistant.types import Answer, Citation, Paragraph
 
 # What was asked, by kind of cell.
-_LEAD = re.compile(r"\b(?:lead\s+(?:inspector|inspecter|hmi)|inspector\s+led|who\s+(?:led|inspected|was\s+in\s+charge))\b",
-                   re.I)
+_LEAD = re.compile(
+    r"\b(?:lead\s+(?:inspector|inspecter|hmi)|inspector\s+led|who\s+(?:led|inspected|was\s+in\s+charge)"
+    r"|(?:did|does)\s+(?:she|he|they|the\s+same\s+(?:person|inspector))\s+(?:also\s+)?lead)\b",
+    re.I,
+)
 _WHEN = re.compile(r"\b(?:when\b|dates?\b|on\s+site|took\s+place|how\s+long)", re.I)
 _JUDGED = re.compile(
-    r"\b(?:judge?(?:d|ment|ments)?|grade[sd]?|grading|rat(?:ed|ing|ings)|outcome|result|score[sd]?|verdict|do|did|get|got"
-    r"|how\s+(?:good|well)|effectiveness|overall|better|worse|compare|vs|versus)\b",
+    r"\b(?:judge?(?:d|ment|ments)?|grade[sd]?|grading|rat(?:ed|ing|ings)|outcome|result|score[sd]?|verdict"
+    r"|get|got|receive[sd]?|achieved?|awarded|how\s+(?:good|well)|effectiveness|overall|better|worse|compare|vs|versus)\b"
+    r"|\bhow\s+(?:did|does|do|has|have|was|were|is|are)\b[^?]{0,60}\b(?:do|fare|perform|done)\b",
     re.I,
 )
 # Which inspection: the one before the one the question names or the latest.
@@ -37,6 +41,12 @@ _BEFORE = re.compile(
 _BEFORE_YEAR = re.compile(r"\b(?:before|prior\s+to|preceding)\s+(?:the\s+|its\s+)?(?:\w+\s+)?((?:19|20)\d\d)\b", re.I)
 _SEPARATE = re.compile(r"\b(?:separate(?:ly)?|on\s+(?:its|their)\s+own|alone|by\s+itself|by\s+themselves)\b", re.I)
 _OVERALL = re.compile(r"\boverall\b", re.I)
+# A question about change: the inspection before the one asked about is answered too.
+_CHANGE = re.compile(
+    r"\b(?:compared?\s+(?:with|to)\s+(?:the|its)\s+(?:last|previous|earlier)|since\s+(?:the|its)\s+(?:last|previous)"
+    r"|changed?|improved?|declined?|got\s+(?:better|worse)|gone\s+(?:up|down))\b",
+    re.I,
+)
 # The report's list of what must improve ("What needs to improve?", a SIF's "Recommendations").
 _IMPROVE = re.compile(
     r"\b(?:needs?\s+to\s+(?:improve|be\s+improved)|areas?\s+(?:for|of|to)\s+improv\w*|recomm?end\w*|recs"
@@ -53,35 +63,50 @@ class _Ask:
     areas: tuple[str, ...]  # keys of ASKED_AREAS; () with ``judged`` means overall
     judged: bool
     overall: bool
+    grade: str | None = None  # "which areas were judged inadequate?": the grade whose areas are asked for
+    extreme: str | None = None  # "which area was weakest?": "worst" or "best"
+
+
+_WORST = re.compile(r"\b(?:weakest|worst|lowest|poorest)\b", re.I)
+_BEST = re.compile(r"\b(?:strongest|best|highest)\b", re.I)
+_WHICH_AREAS = re.compile(r"\b(?:which|what)\b.{0,40}\b(?:areas?|parts?|judgements?|aspects?|services?)\b", re.I)
+_GRADE_WORD = re.compile(r"\b(outstanding|good|inadequate|requires?\s+improvement(?:\s+to\s+be\s+good)?)\b", re.I)
 
 
 def _asked(question: str, qtype: str) -> _Ask | None:
     q = question.lower()
     areas = tuple(k for k, words in ASKED_AREAS.items() if any(re.search(rf"\b{re.escape(w)}\b", q) for w in words))
-    if "care leavers" in q and "in care" in areas and "children in care" not in q:
-        areas = tuple(a for a in areas if a != "in_care")  # "care leavers" names no children in care
     lead = bool(_LEAD.search(question))
     when = bool(_WHEN.search(question)) and not lead and qtype in ("when", "general", "rating")
-    judged = bool(areas) or qtype == "rating" or bool(_JUDGED.search(question)) and not (lead or when)
+    # An area alone is a judgement question only when the question is no more than that ("gateshead care leavers?");
+    # "what did Ofsted say about care leavers' housing" asks for findings, not the grade.
+    terse = len(re.findall(r"[a-z]+", q)) <= 6
+    judged = (qtype == "rating" or bool(_JUDGED.search(question)) or (bool(areas) and terse)) and not (
+        (lead or when) and not areas and not _JUDGED.search(question))
     if not (lead or when or judged):
         return None
+    grade = _GRADE_WORD.search(question)
+    which = bool(_WHICH_AREAS.search(question)) and not areas
+    listing = grade.group(1) if grade and which else None
+    extreme = ("worst" if _WORST.search(question) else "best" if _BEST.search(question) else None) if which else None
     return _Ask(lead, when, areas, judged and not (lead and not areas and not _OVERALL.search(question)),
-                bool(_OVERALL.search(question)))
+                bool(_OVERALL.search(question)), listing, extreme)
 
 
-def _years(i: Inspection, published: str | None) -> set[int]:
+def _years(i: Inspection, dated: Sequence[str]) -> set[int]:
+    """The years a question may call an inspection by: its fieldwork's, its publication's, the paper's own dates."""
     years = set()
     dates = i.cells.get("inspection_dates")
     if dates:
         years |= {int(d[:4]) for d in dates.value.split(" to ")}
-    for when in (i.cells["publication_date"].value if "publication_date" in i.cells else None, published):
+    for when in (i.cells["publication_date"].value if "publication_date" in i.cells else None, *dated):
         if when:
             years.add(int(when[:4]))
     return years
 
 
 def choose(rows: Sequence[Inspection], question: str, years: Sequence[int],
-           published: Callable[[str], str | None]) -> Inspection | None:
+           dated: Callable[[str], tuple[str, ...]]) -> Inspection | None:
     """The inspection a question about one council means (``rows`` oldest first)."""
     if not rows:
         return None
@@ -91,7 +116,7 @@ def choose(rows: Sequence[Inspection], question: str, years: Sequence[int],
         earlier = [r for r in rows if r.start and int(r.start[:4]) < year]
         return earlier[-1] if earlier else None
     if years:
-        hits = [r for r in rows if set(years) & _years(r, published(r.document))]
+        hits = [r for r in rows if set(years) & _years(r, dated(r.document))]
         if len(hits) > 1:  # "the 2019 inspection": fieldwork in 2019 beats published in 2019
             own = [r for r in hits if r.start and int(r.start[:4]) in years]
             hits = own or hits
@@ -106,6 +131,22 @@ def choose(rows: Sequence[Inspection], question: str, years: Sequence[int],
     return rows[-1]
 
 
+def _picks(rows: Sequence[Inspection], analysis: Analysis, dated: Callable[[str], tuple[str, ...]],
+           single: bool) -> list[Inspection]:
+    """The inspections a question about one council asks about, oldest first: one per year when it names several
+    ("in June 2019, and before that in 2016"), the one asked and the one before it when it asks about change."""
+    if single and len(analysis.years) >= 2:
+        each = [choose(rows, "", [y], dated) for y in sorted(set(analysis.years))]
+        if all(each):
+            return list(dict.fromkeys(each))  # type: ignore[arg-type]
+    chosen = choose(rows, analysis.normalised, analysis.years, dated)
+    if chosen is None:
+        return []
+    if single and _CHANGE.search(analysis.normalised) and rows.index(chosen) > 0:
+        return [rows[rows.index(chosen) - 1], chosen]
+    return [chosen]
+
+
 def _cells(i: Inspection, ask: _Ask, question: str) -> tuple[list[tuple[str, Cell]], list[str]]:
     """(label, cell) pairs answering ``ask`` for ``i``, and the areas asked that ``i``'s framework did not grade."""
     out: list[tuple[str, Cell]] = []
@@ -114,10 +155,26 @@ def _cells(i: Inspection, ask: _Ask, question: str) -> tuple[list[tuple[str, Cel
         out.append(("lead inspector", i.cells["lead_inspector"]))
     if ask.when and "inspection_dates" in i.cells:
         out.append(("inspection dates", i.cells["inspection_dates"]))
+    if ask.extreme:
+        graded = [(a.name, i.cells[a.key]) for a in i.framework.areas if a.key in i.cells]
+        scale = [g.lower() for g in i.framework.scale]
+        ranked = [(scale.index(c.value.lower()), n, c) for n, c in graded if c.value.lower() in scale]
+        if ranked:
+            pick = max(r for r, _, _ in ranked) if ask.extreme == "worst" else min(r for r, _, _ in ranked)
+            return [(n, c) for r, n, c in ranked if r == pick], []
+    if ask.grade:
+        asked = " ".join(ask.grade.lower().split())
+        graded = [(a.name, i.cells[a.key]) for a in i.framework.areas if a.key in i.cells]
+        hits = [(n, c) for n, c in graded if c.value.lower().startswith(asked)]
+        if hits or not graded:
+            return hits, []
+        return [(f"no area was judged {ask.grade}; the judgements were: {graded[0][0]}", graded[0][1]), *graded[1:]], []
     if ask.judged:
         wanted = list(ask.areas)
         for asked in wanted:
-            areas: list[Area] = [a for a in i.framework.areas if asked in a.covers]
+            # The area of this framework that judges what was asked: its own row where the report grades one
+            # ("children in care"), else the combined row that covers it ("children in care and care leavers").
+            areas: list[Area] = [a for a in i.framework.areas if asked in a.covers and a.key in i.cells]
             if len(areas) > 1:
                 areas = [a for a in areas if a.covers == (asked,)] or areas
             area = areas[0] if areas else None
@@ -145,7 +202,7 @@ def _phrase(label: str, cell: Cell) -> str:
     return f"{label}: {cell.value}"
 
 
-def _citer(citations: list[Citation], published: Callable[[str], str | None],
+def _citer(citations: list[Citation], dated: Callable[[str], tuple[str, ...]],
            paragraph: Callable[[str, int], Paragraph | None], title: Callable[[str], str | None]) -> Callable[[Cell], int]:
     """A function that cites a cell (once) and returns its marker."""
 
@@ -158,7 +215,7 @@ def _citer(citations: list[Citation], published: Callable[[str], str | None],
             marker=len(citations) + 1, source=para.doc_id if para else cell.document, document=cell.document,
             title=title(cell.document), section=para.section if para else None,
             label=para.cited_label if para else None, paragraph=cell.paragraph, page=cell.page, quote=cell.quote,
-            date=published(cell.document),
+            date=next(iter(dated(cell.document)), None),
         ))
         return len(citations)
 
@@ -172,15 +229,15 @@ def _at(i: Inspection) -> str:
 
 def _improvements(
     question: str, analysis: Analysis, places: Sequence[str], by_place: dict[str, list[Inspection]],
-    published: Callable[[str], str | None], paragraph: Callable[[str, int], Paragraph | None],
+    dated: Callable[[str], tuple[str, ...]], paragraph: Callable[[str, int], Paragraph | None],
     title: Callable[[str], str | None], counting: bool,
 ) -> Answer | None:
     """What the report lists as needing to improve (or how many points), each point cited."""
     citations: list[Citation] = []
-    cite = _citer(citations, published, paragraph, title)
+    cite = _citer(citations, dated, paragraph, title)
     parts = []
     for place in places:
-        chosen = choose(by_place[place], analysis.normalised, analysis.years, published)
+        chosen = choose(by_place[place], analysis.normalised, analysis.years, dated)
         if chosen is None or not chosen.improvements:
             return None
         points = chosen.improvements
@@ -200,7 +257,7 @@ def answer_from_table(
     question: str,
     analysis: Analysis,
     by_place: dict[str, list[Inspection]],
-    published: Callable[[str], str | None],
+    dated: Callable[[str], tuple[str, ...]],
     paragraph: Callable[[str, int], Paragraph | None],
     title: Callable[[str], str | None],
 ) -> Answer | None:
@@ -212,7 +269,7 @@ def answer_from_table(
         return None
     counting = analysis.qtype == "how_many"
     if _IMPROVE.search(analysis.normalised) or (counting and re.search(r"\bimprov", analysis.normalised, re.I)):
-        return _improvements(question, analysis, places, by_place, published, paragraph, title, counting)
+        return _improvements(question, analysis, places, by_place, dated, paragraph, title, counting)
     if counting:
         return None
     ask = _asked(analysis.normalised, analysis.qtype)
@@ -222,20 +279,24 @@ def answer_from_table(
     parts: list[str] = []
     compared: list[tuple[str, str, Inspection, Cell]] = []
     refusals: list[str] = []
-    cite = _citer(citations, published, paragraph, title)
+    cite = _citer(citations, dated, paragraph, title)
 
+    picked: list[tuple[str, Inspection]] = []
     for place in places:
-        chosen = choose(by_place[place], analysis.normalised, analysis.years, published)
-        if chosen is None:
+        picks = _picks(by_place[place], analysis, dated, single=len(places) == 1)
+        if not picks:
             return None
+        picked += [(place, p) for p in picks]
+    for place, chosen in picked:
         cells, missing = _cells(chosen, ask, analysis.normalised)
         at = _at(chosen)
         if missing and not cells:
-            graded = [(a.name, chosen.cells[a.key]) for a in chosen.framework.areas if a.key in chosen.cells]
-            listed = "; ".join(f"{n}: {c.value} [{cite(c)}]" for n, c in graded)
+            # A refusal cites nothing: it names what the framework did grade, so the user can ask about that.
+            graded = [a.short for a in chosen.framework.areas if a.key in chosen.cells]
             refusals.append(
                 f"{place}'s {chosen.framework.label} {at} did not grade "
-                f"{' or '.join(m.replace('_', ' ') for m in missing)} as a separate judgement. It graded: {listed}."
+                f"{' or '.join(m.replace('_', ' ') for m in missing)} as a separate judgement; it graded "
+                f"{', '.join(graded)} and {chosen.framework.overall.lower()}. Ask about one of those for its grade."
             )
             continue
         if not cells:
@@ -247,18 +308,28 @@ def answer_from_table(
             compared.append((place, judged[0][0], chosen, judged[0][1]))
     if refusals and not parts:
         return Answer(question=question, text="The documents don't say. " + " ".join(refusals), refused=True,
-                      citations=tuple(citations), trace={"source": "judgements"})
+                      citations=(), trace={"source": "judgements"})
     if refusals:
         return None  # one side answered, the other not graded: the scored candidates decide
-    if len(compared) >= 2 and analysis.compares:
-        scale = [g.lower() for g in compared[0][2].framework.scale]
-        ranks = {(p, c.value): scale.index(c.value.lower()) for p, _, _, c in compared if c.value.lower() in scale}
-        if len(ranks) == len(compared):
-            best = min(ranks.values())
-            top = [p for (p, _), r in ranks.items() if r == best]
+    def rank(c: Cell, i: Inspection) -> int | None:
+        scale = [g.lower() for g in i.framework.scale]
+        return scale.index(c.value.lower()) if c.value.lower() in scale else None
+
+    places_compared = {p for p, _, _, _ in compared}
+    if len(compared) >= 2 and analysis.compares and len(places_compared) == len(compared):
+        ranks = [(p, rank(c, i)) for p, _, i, c in compared]
+        if all(r is not None for _, r in ranks):
+            best = min(r for _, r in ranks)  # type: ignore[type-var]
+            top = [p for p, r in ranks if r == best]
             if len(top) == len(compared):
                 parts.append(f"Both were judged {compared[0][3].value}: neither is better on Ofsted's scale.")
             else:
                 parts.append(f"{top[0]} was judged better on Ofsted's scale ({', '.join(compared[0][2].framework.scale)}).")
+    elif len(compared) == 2 and len(places_compared) == 1 and _CHANGE.search(analysis.normalised):
+        (_, _, before_i, before_c), (_, _, now_i, now_c) = compared
+        was, now = rank(before_c, before_i), rank(now_c, now_i)
+        if was is not None and now is not None:
+            trend = "the same as" if was == now else "better than" if now < was else "worse than"
+            parts.append(f"That is {trend} the judgement before it ({before_c.value}).")
     return Answer(question=question, text=" ".join(parts), refused=False, citations=tuple(citations),
                   trace={"source": "judgements"})

@@ -16,10 +16,17 @@ from evals.bench.run import BenchPlan
 __all__ = ["BenchPlan", "main", "plan_from_args"]
 
 
+_REAL_PDFS = Path(__file__).resolve().parents[2].parent / "shared" / "real-docs" / "ofsted-ilacs"
+
+
 def plan_from_args(args: argparse.Namespace) -> BenchPlan:
-    """--quick: the corpus and 50 generated documents; default adds 500; --full adds 2,000."""
+    """--quick: the corpus and 50 generated documents; default adds 500; --full adds 2,000 and the real-PDF tier
+    (``../shared/real-docs/ofsted-ilacs`` when present); --real-pdfs DIR adds that tier on its own folder."""
     tiers = (50,) if args.quick else (50, 500, 2000) if args.full else (50, 500)
-    return BenchPlan(tiers=tiers, tmp_parent=args.index)
+    real = getattr(args, "real_pdfs", None)
+    if real is None and args.full and _REAL_PDFS.is_dir():
+        real = _REAL_PDFS
+    return BenchPlan(tiers=tiers, tmp_parent=args.index, real_pdfs=Path(real) if real else None)
 
 
 def main(args: argparse.Namespace, settings: Settings, plan: BenchPlan | None = None) -> int:

@@ -102,6 +102,18 @@ def format_table(results: dict[str, Any]) -> str:
                          f"{_fmt(r['warm_p50_ms'], ' ms'):>9}{_fmt(r['warm_p95_ms'], ' ms'):>9}"
                          f"{_pct(r['answer_accuracy']):>10} ({r['questions']} q)")
         lines.append("")
+    real = results.get("real_pdfs")
+    if real:
+        lines += [f"Real PDFs ({real['folder']})",
+                  f"  {real['documents']} documents, {real['pages']} pages, {real['chunks']} chunks: ingest "
+                  f"{_fmt(real['ingest_s'], ' s')} against bare embedding {_fmt(real['raw_embed_s'], ' s')} = "
+                  f"{_fmt(real['ratio_ingest_to_raw'])}x; {_fmt(real['pages_per_s'])} pages/s; index "
+                  f"{_fmt(real['index_mb'], ' MB')}; open {_fmt(real['open_s'], ' s')}",
+                  f"  question set: {_pct(real.get('answer_accuracy'))} of {real.get('questions')}; warm p50 "
+                  f"{_fmt(real.get('warm_p50_ms'), ' ms')} / p95 {_fmt(real.get('warm_p95_ms'), ' ms')}",
+                  f"  judgements table against the gold file: {real.get('judgements_vs_gold')}"]
+        lines += [f"  third party wrong: {d}" for d in real.get("third_party_disagreements", [])]
+        lines.append("")
     lines.append("Targets")
     for t in results.get("targets", []):
         lines.append(f"  {t['name']:<30}{t['target']:>12}  {_fmt(t['value']):>8}  {t['status'] or 'not measured'}")

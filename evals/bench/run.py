@@ -34,6 +34,9 @@ class BenchPlan:
     seed: int = 7
     planted: int = 12  # documents asked about per tier
     tmp_parent: Path | None = None
+    real_pdfs: Path | None = None  # a folder of real inspection PDFs (../shared/real-docs/ofsted-ilacs): its own tier
+    real_set: Path = ROOT / "evals" / "sets" / "real-ilacs-v1.yaml"
+    real_gold: Path = ROOT / "evals" / "gold" / "ilacs-judgements.jsonl"
 
 
 def _say(message: str) -> None:
@@ -262,6 +265,52 @@ def scale(plan: BenchPlan, settings: Settings, tmp: Path, out: Path) -> list[dic
     return rows
 
 
+def real_pdfs(plan: BenchPlan, settings: Settings, tmp: Path, out: Path) -> dict[str, Any]:
+    """The real-PDF tier: ingest of a folder of real reports against bare embedding of the same chunks, pages per
+    second, index size, open time, warm latency and accuracy on its question set, and the judgements table against
+    the hand-read gold file (with the third-party table's disagreements)."""
+    from evals.bench.measure import dir_size_mb
+    from evals.judgements_gold import score, third_party
+
+    assert plan.real_pdfs is not None
+    folder, index = plan.real_pdfs, tmp / "real-pdf-index"
+    _say(f"real PDFs: ingest of {folder} against the bare model (child processes; about 15 minutes here)")
+    probe = _probe(folder, settings, index, runs=1)
+    real_settings = replace(settings, index_dir=index, chroma_url=None)
+    from assistant.engine import Assistant
+
+    started = time.perf_counter()
+    assistant = Assistant(real_settings)
+    open_s = time.perf_counter() - started
+    pages = len({(c.paragraph.doc_id, c.paragraph.page) for c in assistant.retriever.chunks})
+    result: dict[str, Any] = {
+        "folder": str(folder),
+        "documents": probe["documents"],
+        "pages": pages,
+        "chunks": probe["chunks"],
+        "ingest_s": probe["ingest_s"],
+        "raw_embed_s": probe["raw_embed_s"],
+        "ratio_ingest_to_raw": probe["ratio_ingest_to_raw"],
+        "pages_per_s": _r(pages / probe["ingest_s"], 2) if probe["ingest_s"] else None,
+        "index_mb": round(dir_size_mb(index), 1),
+        "open_s": round(open_s, 2),
+    }
+    if plan.real_set.exists():
+        assistant.ask("warm up: what was the overall judgement?")
+        m = _eval(plan.real_set, assistant, out / "real-pdfs")
+        result.update({"questions": m.questions, "answer_accuracy": round(m.answer_accuracy, 4),
+                       "warm_p50_ms": _r(m.latency_p50_ms, 1), "warm_p95_ms": _r(m.latency_p95_ms, 1)})
+    if plan.real_gold.exists():
+        gold = [json.loads(line) for line in plan.real_gold.open(encoding="utf-8") if line.strip()]
+        scored = score(assistant, gold)
+        result["judgements_vs_gold"] = scored["counts"]
+        result["judgements_misses"] = scored["misses"][:50]
+        third = folder / "third-party-judgements.csv"
+        if third.exists():
+            result["third_party_disagreements"] = third_party(gold, third)
+    return result
+
+
 def run(plan: BenchPlan, settings: Settings, out: Path) -> dict[str, Any]:
     """Every measurement of one run, as one JSON-ready object (temporary indexes removed afterwards)."""
     from assistant.embedding import export_onnx
@@ -290,6 +339,8 @@ def run(plan: BenchPlan, settings: Settings, out: Path) -> dict[str, Any]:
         del assistant
         results["speed"] = speed(plan, settings, index, tmp) if plan.subprocesses else {}
         results["scale"] = scale(plan, settings, tmp, out) if plan.tiers else []
+        if plan.real_pdfs is not None:
+            results["real_pdfs"] = real_pdfs(plan, settings, tmp, out)
         results["seconds"] = round(time.perf_counter() - started, 1)
         from evals.bench.report import targets
 
