@@ -27,7 +27,7 @@ from assistant.answering.features import (
     who_near,
     whole,
 )
-from assistant.answering.judged import answer_from_table
+from assistant.answering.judged import answer_from_table, asks_judgement
 from assistant.answering.prior import DocProfile, Prior, prior
 from assistant.config import Settings
 from assistant.conversation import points_back, resolve
@@ -45,6 +45,7 @@ from assistant.evidence import (
 from assistant.fact_answers import standards_named
 from assistant.fact_questions import normalise
 from assistant.facts import DOMAINS, STANDARDS, answer_from_facts, flag_conflicts
+from assistant.frameworks import BOILERPLATE
 from assistant.judgements import Inspection, inspections
 from assistant.llm import llm_answer, make_llm
 from assistant.numbers import cover_month, file_name_month
@@ -195,6 +196,7 @@ class Assistant:
         self._profiles = {doc_id: self._profile(doc_id) for doc_id in retriever.documents}
         self._doc_vocab: dict[str, frozenset[str]] = {}
         self._furniture: dict[str, frozenset[str]] = {}
+        self._boilerplate: dict[str, frozenset[int | None]] = {}
         self._tables: dict[frozenset[str], dict[str, list[Inspection]]] = {}
 
     def _profile(self, doc_id: str) -> DocProfile:
@@ -246,7 +248,11 @@ class Assistant:
         if not question:
             return refusal(question, "Ask a question about the documents.")
         resolved = resolve(question, history)
-        answer = self._decide(resolved, filters, role, points_back(question, history))
+        last = history[-1].answer if history else None
+        # The table answered the turn before: a follow-up that asks nothing of its own asks that again.
+        asked_before = (last.resolved_question or last.question) if last and (last.trace or {}).get(
+            "decided_by") == "judgements" else None
+        answer = self._decide(resolved, filters, role, points_back(question, history), asked_before)
         exempt = any(
             self.retriever.documents[c.document].meta.classification == "part2"
             for c in answer.citations
@@ -330,6 +336,8 @@ class Assistant:
             agreement = pr.docs.get(doc)
             if agreement is None:
                 continue
+            if self._is_furniture(c):
+                continue  # a running header or footer, or the back page's contact block: never an answer
             if pr.must_mention and not any(p.lower() in c.statement.lower() for p in pr.must_mention):
                 continue  # a paper only mentioning the place answers only in words that name it
             if (analysis.qtype == "how_many" and c.kind not in ("rules", "list")
@@ -389,6 +397,31 @@ class Assistant:
             )
         return found
 
+    def _is_furniture(self, c) -> bool:  # type: ignore[no-untyped-def]
+        """The candidate quotes only page furniture: lines repeated on three or more pages of its paper (running
+        headers, footers), or a boilerplate page (an inspectorate's back page: contact block, copyright, licence)."""
+        cited = c.answer.citations if c.kind == "rules" and c.answer is not None else ()
+        quotes = [(c.doc_id, c.quote, c.passage.paragraph.page if c.passage else None)] if not cited else [
+            (x.document, x.quote, x.page) for x in cited]
+        for doc, quote, page in quotes:
+            repeated = self._furniture_of(doc)
+            lines = [ln for ln in quote.split("\n") if ln.strip()]
+            if not (lines and all(line_key(ln) in repeated for ln in lines)) and page not in self._boilerplate_pages(doc):
+                return False
+        return bool(quotes)
+
+    def _boilerplate_pages(self, doc: str) -> frozenset[int | None]:
+        found = self._boilerplate.get(doc)
+        if found is None:
+            pages: dict[int | None, str] = {}
+            for chunk in self.retriever.paragraphs_of(doc):
+                pages[chunk.paragraph.page] = pages.get(chunk.paragraph.page, "") + "\n" + chunk.paragraph.text
+            found = self._boilerplate[doc] = frozenset(
+                page for page, text in pages.items()
+                if page is not None and sum(1 for m in BOILERPLATE if m.lower() in text.lower()) >= 2
+            )
+        return found
+
     def _vocabulary_of(self, doc: str) -> frozenset[str]:
         found = self._doc_vocab.get(doc)
         if found is None:
@@ -398,7 +431,8 @@ class Assistant:
         return found
 
     def _decide(
-        self, question: str, filters: Filters | None, role: str, focus: Sequence[tuple[str, int]] = ()
+        self, question: str, filters: Filters | None, role: str, focus: Sequence[tuple[str, int]] = (),
+        asked_before: str | None = None,
     ) -> Answer:
         """Analyse, weigh scope, gather and score candidates, decide once, compose with a trace."""
         analysis, pr, rules, scored = self.candidates(question, filters, role, focus)
@@ -406,11 +440,23 @@ class Assistant:
         if pr.reason:
             decision = Decision(False, 0.0, scorer.threshold, pr.reason)
             return composing.refuse(question, analysis, pr, decision, scored, rules, pr.message or "")
-        table = self._from_table(analysis, filters, role)
+        if pr.must_mention and asks_judgement(analysis.normalised, analysis.qtype):
+            # A judgement of a council no paper is about (only mentioned in passing: a shared service, a neighbour)
+            # is never read off another council's report.
+            decision = Decision(False, 0.0, scorer.threshold, "not_in_index")
+            held = sorted({p for d in pr.docs for p in self._profiles[d].places})
+            return composing.refuse(
+                question, analysis, pr, decision, scored, rules,
+                f"No paper in the index is about {', '.join(pr.must_mention)}"
+                + (f"; the inspection reports it holds are about {', '.join(held[:12])}"
+                   + (" and others." if len(held) > 12 else ".") if held else "."),
+            )
+        table = self._from_table(analysis, filters, role, asked_before)
         if table is not None:
             # What an inspection judged, who led it and when: read off the report's own judgement table (validated
             # against the hand-read gold file), never from prose about it.
-            decision = Decision(not table.refused, 1.0, scorer.threshold, "not_graded" if table.refused else None)
+            reason = (table.trace or {}).get("reason", "not_graded") if table.refused else None
+            decision = Decision(not table.refused, 1.0, scorer.threshold, reason)
             return replace(table, question=question,
                            trace={**composing.trace(analysis, pr, decision, scored, rules), "decided_by": "judgements"})
         confidence = None
@@ -463,7 +509,8 @@ class Assistant:
         named = file_name_month(Path(self.retriever.documents[doc].source).stem) if doc in self.retriever.documents else None
         return tuple(dict.fromkeys(x for x in (profile.when if profile else None, named) if x))
 
-    def _from_table(self, analysis: Analysis, filters: Filters | None, role: str) -> Answer | None:
+    def _from_table(self, analysis: Analysis, filters: Filters | None, role: str,
+                    asked_before: str | None = None) -> Answer | None:
         allowed = frozenset(self.retriever.allowed(filters, None, role))
         by_place = self._tables.get(allowed)
         if by_place is None:
@@ -479,6 +526,7 @@ class Assistant:
             dated=self._dates_of,
             paragraph=lambda doc, ordinal: self.paragraph(doc, ordinal),
             title=lambda doc: self.retriever.documents[doc].meta.title if doc in self.retriever.documents else None,
+            asked_before=asked_before,
         )
 
     def _missing(self, analysis: Analysis, scored: list[composing.Scored], rules: Answer | None) -> str:

@@ -159,3 +159,10 @@ def spell_grade(text: str, framework: Framework) -> str | None:
         if words == g or (g.startswith(words) and words.startswith("requires improvement")):
             return grade
     return None
+
+# What an inspectorate's boilerplate page (the back page's contact block, copyright and licence) prints; a page
+# with two or more of these is page furniture, never an answer.
+BOILERPLATE: tuple[str, ...] = (
+    "Crown copyright", "Open Government Licence", "Textphone", "in a different format", "reuse this material",
+    "psi@nationalarchives", "enquiries@ofsted.gov.uk", "www.gov.uk/ofsted",
+)

@@ -45,6 +45,7 @@ class Inspection:
     year: int | None
     cells: dict[str, Cell] = field(default_factory=dict)
     improvements: tuple[Cell, ...] = ()  # "What needs to improve?": each point, in order
+    earlier: tuple[tuple[int, Cell], ...] = ()  # (year, cell): an earlier inspection's judgement this report states
 
     @property
     def start(self) -> str | None:
@@ -66,6 +67,7 @@ def inspections(facts: Iterable[Fact]) -> list[Inspection]:
         framework = BY_KEY[keys.pop()]  # type: ignore[arg-type]
         cells: dict[str, Cell] = {}
         points: list[tuple[int, Cell]] = []
+        earlier: list[tuple[int, Cell]] = []
         for f in group:
             extra = dict(f.extra)
             if f.kind == "overall_rating" and extra.get("framework") == framework.key:
@@ -74,6 +76,9 @@ def inspections(facts: Iterable[Fact]) -> list[Inspection]:
                 key = extra.get("area", f.name or "")
             elif f.kind in _COVER_KINDS:
                 key = f.kind
+            elif f.kind == "earlier_rating" and f.year:
+                earlier.append((f.year, Cell(f.value, f.document, f.page, f.paragraph, f.quote)))
+                continue
             elif f.kind == "improvement":
                 points.append((int(f.name or 0), Cell(f.value, f.document, f.page, f.paragraph, f.quote)))
                 continue
@@ -82,7 +87,7 @@ def inspections(facts: Iterable[Fact]) -> list[Inspection]:
             cells.setdefault(key, Cell(f.value, f.document, f.page, f.paragraph, f.quote))
         year = next((f.year for f in group if f.kind == "overall_rating" and f.year), None)
         out.append(Inspection(group[0].subject, framework, doc, group[0].source, year, cells,
-                              tuple(c for _, c in sorted(points, key=lambda p: p[0]))))
+                              tuple(c for _, c in sorted(points, key=lambda p: p[0])), tuple(earlier)))
     return sorted(out, key=lambda i: ((i.council or "").lower(), i.start or "", i.document))
 
 

@@ -20,7 +20,7 @@ from assistant.answering.features import line_key, repeated_lines
 from assistant.frameworks import BY_KEY, FRAMEWORKS, Area, Framework, spell_grade
 from assistant.numbers import date_range
 from assistant.types import Paragraph
-from ingest.facts_text import Builder
+from ingest.facts_text import Builder, lines_of, sentences
 
 _GRADE = r"(?P<grade>outstanding|good|inadequate|requires?\s+improvement(?:\s+to\s+be\s+good)?|not\s+judged)\b"
 _TABLE_PAGES = 2  # the judgement table is on page 1; a long one runs onto page 2
@@ -154,7 +154,51 @@ def extract_judgements(out: Builder, paragraphs: Sequence[Paragraph]) -> Framewo
                     extra=(("area", j.area.key), ("framework", framework.key)))
     _cover(out, paragraphs, framework)
     _improvements(out, paragraphs, framework)
+    _earlier(out, paragraphs, framework)
     return framework
+
+
+# "Following the last inspection in 2018, when the local authority was judged good overall", "which were judged to
+# be inadequate at the last inspection in 2019": the judgement of an earlier inspection, stated in this report.
+_EARLIER = re.compile(r"\b(?:last|previous|earlier|prior)\s+(?:[\w’'-]+\s+){0,5}?inspection\b", re.I)
+_EARLIER_GRADE = re.compile(
+    r"\b(?:judged|rated|graded|found)\s+(?:to\s+be\s+|as\s+)?(?:an?\s+)?(?P<grade>outstanding|good|adequate|inadequate"
+    r"|requir\w*\s+improvement(?:\s+to\s+be\s+good)?)\b(?!\s+(?:in|at|for)\s+(?:some|most|all|many)\b)",
+    re.I,
+)
+# An earlier inspection of something else (a fostering or adoption service, a children's home, the LSCB).
+_OTHER_SERVICE = re.compile(
+    r"\b(?:fostering|adoption|children[’']s\s+homes?|residential|boards?|lscb|youth\s+offending|private)\b", re.I
+)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def _earlier(out: Builder, paragraphs: Sequence[Paragraph], framework: Framework) -> None:
+    """The earlier inspection's overall judgement where the report states it, as an ``earlier_rating`` fact with
+    that inspection's year (never this report's own judgement). A sentence that negates it never counts."""
+    for line in lines_of(paragraphs):
+        parts = list(sentences(line.text))
+        for i, sentence in enumerate(parts):
+            at = _EARLIER.search(sentence)
+            if not at or _OTHER_SERVICE.search(sentence) or re.search(r"\bnot\s+(?:been\s+)?judged\b", sentence, re.I):
+                continue
+            years = [m for m in _YEAR.finditer(sentence)]
+            quote = sentence
+            grade = _EARLIER_GRADE.search(sentence)
+            if grade is None and i + 1 < len(parts) and re.match(r"(?:The local authority|It|Services?)\b", parts[i + 1]):
+                # "The previous inspection ... was in November 2013. The local authority was judged to be inadequate."
+                grade = _EARLIER_GRADE.search(parts[i + 1])
+                start = line.text.find(sentence)
+                end = line.text.find(parts[i + 1], start) + len(parts[i + 1])
+                quote = line.text[start:end] if start >= 0 and end > start else sentence
+            if grade is None or not years:
+                continue
+            # The year of the earlier inspection: the one nearest after "last inspection", else the sentence's first.
+            after = [m for m in years if m.start() >= at.end()]
+            year = int((after[0] if after and after[0].start() - at.end() < 40 else years[0]).group(0))
+            value = spell_grade(grade.group("grade"), framework) or grade.group("grade").strip().capitalize()
+            out.add(line.para, "earlier_rating", value, quote, name=f"overall {year}", year=year,
+                    extra=(("framework", framework.key),))
 
 
 _MAX_POINTS = 30

@@ -287,3 +287,54 @@ def test_the_ui_download_is_the_judgements_csv(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert rows[0]["council"] == "Anyshire" and rows[0]["overall"] == "Good"
     assert rows[0]["overall_cited"] == "anyshire-2023 p.1 ¶3"
+
+
+def test_an_earlier_inspections_judgement_is_its_own_fact_with_its_year() -> None:
+    page = ILACS_PAGE_1 + (
+        "Since the last inspection in 2019, when services were judged to be inadequate, leaders have acted.\n"
+        "The last inspection of the adoption service was in March 2011 and judged provision as good.\n"
+    )
+    facts, _ = _facts_of([page])
+    earlier = [(f.year, f.value) for f in facts if f.kind == "earlier_rating"]
+    # the page states 2018 (good); the adoption service's 2011 inspection is another inspection's grade
+    assert earlier == [(2018, "Good"), (2019, "Inadequate")]
+    assert _cells(facts)["overall"] == "Requires improvement to be good"  # this report's own grade is unchanged
+
+
+RUTLAND = (
+    ILACS_PAGE_1.replace("Anyshire", "Rutland")
+    + "Since the last inspection in 2019, when services were judged to be inadequate, leaders have acted.\n\n"
+    + "Rutland shares its out-of-hours service with Cornwall Council under a contract agreed in 2022.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def rutland(tmp_path_factory, real_embedder):  # type: ignore[no-untyped-def]
+    from tests.conftest import assistant_over_paper
+
+    return assistant_over_paper(tmp_path_factory, real_embedder, "rutland-ilacs-2023.txt", RUTLAND)
+
+
+def test_a_year_with_no_report_is_answered_from_the_later_report_or_refused(rutland) -> None:  # type: ignore[no-untyped-def]
+    stated = rutland.ask("What was Rutland judged at its 2019 inspection?")
+    assert not stated.refused and "Inadequate" in stated.text
+    assert "judged to be inadequate" in stated.citations[0].quote
+    none = rutland.ask("What did Ofsted rate Rutland in 2021?")
+    assert none.refused and not none.citations and "2021" in none.text
+    assert (none.trace or {}).get("reason") == "scope_contradiction"
+
+
+def test_a_council_only_mentioned_in_passing_gets_no_judgement(rutland) -> None:  # type: ignore[no-untyped-def]
+    answer = rutland.ask("What is Cornwall's Ofsted rating for children's services?")
+    assert answer.refused and not answer.citations and "Cornwall" in answer.text
+    assert (answer.trace or {}).get("reason") == "not_in_index"
+
+
+def test_page_furniture_is_never_quoted(ofsted) -> None:  # type: ignore[no-untyped-def]
+    for question in ("What is the Ofsted textphone number in the Barnet report?",
+                     "Barnet Crown copyright licence",
+                     "Inspection of Barnet local authority children's services 13 May to 24 May 2019"):
+        answer = ofsted.ask(question)
+        for c in answer.citations:
+            assert "Textphone" not in c.quote and "Crown copyright" not in c.quote, (question, c.quote)
+            assert c.quote.strip() != "Inspection of children’s social care services", question

@@ -23,10 +23,11 @@ from assistant.types import Answer, Citation, Paragraph
 
 # What was asked, by kind of cell.
 _LEAD = re.compile(
-    r"\b(?:lead\s+(?:inspector|inspecter|hmi)|inspector\s+led|who\s+(?:led|inspected|was\s+in\s+charge)"
+    r"(?<!deputy\s)(?<!assistant\s)(?<!other\s)(?<!second\s)\b(?:lead\s+(?:inspector|inspecter|hmi)|inspector\s+led|who\s+(?:led|inspected|was\s+in\s+charge)"
     r"|(?:did|does)\s+(?:she|he|they|the\s+same\s+(?:person|inspector))\s+(?:also\s+)?lead)\b",
     re.I,
 )
+_PUBLISHED = re.compile(r"\b(?:published|publication|come\s+out|came\s+out|released)\b", re.I)
 _WHEN = re.compile(r"\b(?:when\b|dates?\b|on\s+site|took\s+place|how\s+long)", re.I)
 _JUDGED = re.compile(
     r"\b(?:judge?(?:d|ment|ments)?|grade[sd]?|grading|rat(?:ed|ing|ings)|outcome|result|score[sd]?|verdict"
@@ -36,11 +37,14 @@ _JUDGED = re.compile(
 )
 # Which inspection: the one before the one the question names or the latest.
 _BEFORE = re.compile(
-    r"\b(?:previous|prior|earlier|preceding|time\s+before|before\s+(?:that|this|then|the|its|it)|last\s+time)\b", re.I
+    r"\b(?:previous|prior|earlier|preceding|time\s+before|before\s+(?:that|this|then|the|its|it))\b", re.I
 )
 _BEFORE_YEAR = re.compile(r"\b(?:before|prior\s+to|preceding)\s+(?:the\s+|its\s+)?(?:\w+\s+)?((?:19|20)\d\d)\b", re.I)
-_SEPARATE = re.compile(r"\b(?:separate(?:ly)?|on\s+(?:its|their)\s+own|alone|by\s+itself|by\s+themselves)\b", re.I)
+_SEPARATE = re.compile(
+    r"\b(?:separate(?:ly)?|on\s+(?:its|their)\s+own|alone|by\s+itself|by\s+themselves|just|only|specifically)\b", re.I
+)
 _OVERALL = re.compile(r"\boverall\b", re.I)
+_FOLLOWS = re.compile(r"^\s*(?:and|so|what\s+about|how\s+about)\b|\b(?:it|that|they|before|previous|then)\b", re.I)
 # A question about change: the inspection before the one asked about is answered too.
 _CHANGE = re.compile(
     r"\b(?:compared?\s+(?:with|to)\s+(?:the|its)\s+(?:last|previous|earlier)|since\s+(?:the|its)\s+(?:last|previous)"
@@ -58,6 +62,7 @@ _IMPROVE = re.compile(
 
 @dataclass(frozen=True)
 class _Ask:
+    published: bool
     lead: bool
     when: bool
     areas: tuple[str, ...]  # keys of ASKED_AREAS; () with ``judged`` means overall
@@ -77,19 +82,24 @@ def _asked(question: str, qtype: str) -> _Ask | None:
     q = question.lower()
     areas = tuple(k for k, words in ASKED_AREAS.items() if any(re.search(rf"\b{re.escape(w)}\b", q) for w in words))
     lead = bool(_LEAD.search(question))
-    when = bool(_WHEN.search(question)) and not lead and qtype in ("when", "general", "rating")
+    published = bool(_PUBLISHED.search(question))
+    when = bool(_WHEN.search(question)) and not lead and not published and qtype in ("when", "general", "rating")
     # An area alone is a judgement question only when the question is no more than that ("gateshead care leavers?");
     # "what did Ofsted say about care leavers' housing" asks for findings, not the grade.
     terse = len(re.findall(r"[a-z]+", q)) <= 6
     judged = (qtype == "rating" or bool(_JUDGED.search(question)) or (bool(areas) and terse)) and not (
         (lead or when) and not areas and not _JUDGED.search(question))
-    if not (lead or when or judged):
-        return None
+    if not (lead or when or judged or published):
+        # "oxfordshire ofsted 2024": a council, maybe a year and the inspectorate, nothing else asked: its judgement
+        judged = terse and not re.search(r"\b(?:why|how\s+many|what\s+did|say|said|about)\b", q)
+        if not judged:
+            return None
     grade = _GRADE_WORD.search(question)
     which = bool(_WHICH_AREAS.search(question)) and not areas
     listing = grade.group(1) if grade and which else None
     extreme = ("worst" if _WORST.search(question) else "best" if _BEST.search(question) else None) if which else None
-    return _Ask(lead, when, areas, judged and not (lead and not areas and not _OVERALL.search(question)),
+    return _Ask(published, lead, when, areas,
+                judged and not ((lead or published) and not areas and not _OVERALL.search(question)),
                 bool(_OVERALL.search(question)), listing, extreme)
 
 
@@ -138,7 +148,7 @@ def _picks(rows: Sequence[Inspection], analysis: Analysis, dated: Callable[[str]
     if single and len(analysis.years) >= 2:
         each = [choose(rows, "", [y], dated) for y in sorted(set(analysis.years))]
         if all(each):
-            return list(dict.fromkeys(each))  # type: ignore[arg-type]
+            return list({i.document: i for i in each if i is not None}.values())
     chosen = choose(rows, analysis.normalised, analysis.years, dated)
     if chosen is None:
         return []
@@ -151,6 +161,8 @@ def _cells(i: Inspection, ask: _Ask, question: str) -> tuple[list[tuple[str, Cel
     """(label, cell) pairs answering ``ask`` for ``i``, and the areas asked that ``i``'s framework did not grade."""
     out: list[tuple[str, Cell]] = []
     missing: list[str] = []
+    if ask.published and "publication_date" in i.cells:
+        out.append(("publication date", i.cells["publication_date"]))
     if ask.lead and "lead_inspector" in i.cells:
         out.append(("lead inspector", i.cells["lead_inspector"]))
     if ask.when and "inspection_dates" in i.cells:
@@ -197,9 +209,17 @@ def _dates_as_printed(cell: Cell) -> str:
 def _phrase(label: str, cell: Cell) -> str:
     if label == "lead inspector":
         return f"the lead inspector was {cell.value}"
+    if label == "publication date":
+        return f"the report was published on {date_text(cell.value)}"
     if label == "inspection dates":
         return f"the inspection took place {_dates_as_printed(cell)}"
     return f"{label}: {cell.value}"
+
+
+def asks_judgement(question: str, qtype: str) -> bool:
+    """True when ``question`` asks what an inspection judged (overall or an area)."""
+    ask = _asked(question, qtype)
+    return bool(ask and ask.judged)
 
 
 def _citer(citations: list[Citation], dated: Callable[[str], tuple[str, ...]],
@@ -260,8 +280,11 @@ def answer_from_table(
     dated: Callable[[str], tuple[str, ...]],
     paragraph: Callable[[str, int], Paragraph | None],
     title: Callable[[str], str | None],
+    asked_before: str | None = None,
 ) -> Answer | None:
-    """The table's answer to ``question`` about the councils ``analysis`` names, or None."""
+    """The table's answer to ``question`` about the councils ``analysis`` names, or None. ``asked_before`` is the
+    conversation's previous question when the table answered it: a follow-up that asks nothing of its own ("and the
+    time before?") asks it again."""
     if not analysis.places:
         return None
     places = [p for p in analysis.places if by_place.get(p)]
@@ -273,8 +296,29 @@ def answer_from_table(
     if counting:
         return None
     ask = _asked(analysis.normalised, analysis.qtype)
+    if ask is None and asked_before and _FOLLOWS.search(analysis.question):
+        ask = _asked(asked_before, "general")  # "and what had it been at the inspection before?"
     if ask is None:
         return None
+    if ask.judged and analysis.years and len(places) == 1 and not _BEFORE_YEAR.search(analysis.normalised):
+        rows = by_place[places[0]]
+        if not any(set(analysis.years) & _years(r, dated(r.document)) for r in rows):
+            stated = [(r, c) for r in rows for y, c in r.earlier if y in analysis.years]
+            if stated:
+                # No report of that year in the index, but a later report states its judgement: quote that.
+                citations: list[Citation] = []
+                cite = _citer(citations, dated, paragraph, title)
+                told = "; ".join(f"{places[0]}: the report of the later inspection ({_at(r)}) says of the "
+                                 f"{' or '.join(map(str, analysis.years))} inspection: {c.value} [{cite(c)}]"
+                                 for r, c in stated[-1:])
+                return Answer(question=question, text=told + ".", refused=False, citations=tuple(citations),
+                              trace={"source": "judgements"})
+            held = ", ".join(sorted({(r.start or "")[:4] for r in rows if r.start}))
+            return Answer(
+                question=question, refused=True, citations=(), trace={"source": "judgements", "reason": "scope_contradiction"},
+                text=f"The documents don't say. The index holds {places[0]}'s inspections of {held}; none in "
+                     f"{' or '.join(map(str, analysis.years))}.",
+            )
     citations: list[Citation] = []
     parts: list[str] = []
     compared: list[tuple[str, str, Inspection, Cell]] = []
@@ -308,7 +352,7 @@ def answer_from_table(
             compared.append((place, judged[0][0], chosen, judged[0][1]))
     if refusals and not parts:
         return Answer(question=question, text="The documents don't say. " + " ".join(refusals), refused=True,
-                      citations=(), trace={"source": "judgements"})
+                      citations=(), trace={"source": "judgements", "reason": "not_graded"})
     if refusals:
         return None  # one side answered, the other not graded: the scored candidates decide
     def rank(c: Cell, i: Inspection) -> int | None:
