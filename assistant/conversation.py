@@ -19,10 +19,14 @@ _CONNECTOR = re.compile(
 )
 _ANAPHORA = re.compile(
     r"\b(they|them|their|theirs|it|its|there|that|this|those|these|he|she|his|her|the same|the service|"
-    r"the inspection|the report|the inspectors|the lead inspector|the dates|the board|the council)\b",
+    r"the inspection|the report|the inspectors|the lead inspector|the dates|the board|the council"
+    r"|which one|that one|this one|the first one|the last one|which of them)\b",
     re.I,
 )
 _ELLIPTICAL = re.compile(r"^\s*(and|what about|how about|and what about|same for|what of)\s+(.*?)\??\s*$", re.I)
+
+
+_COMPARATIVE = re.compile(r"\b(?:better|worse|compare[sd]?|comparison|higher|lower)\b", re.I)
 
 
 def _last_scope(history: Sequence[Turn]) -> tuple[Scope, str] | None:
@@ -36,7 +40,7 @@ def _last_scope(history: Sequence[Turn]) -> tuple[Scope, str] | None:
 
 
 # "that action", "this recommendation", "it": the follow-up is about what the previous answer quoted.
-_POINTS_BACK = re.compile(r"\b(that|this|those|these|it|its)\b(?!\s+(is|was|are|were)\b)", re.I)
+_POINTS_BACK = re.compile(r"\b(that|this|those|these|it|its|which one|which of them)\b(?!\s+(is|was|are|were)\b)", re.I)
 
 
 def points_back(question: str, history: Sequence[Turn]) -> tuple[tuple[str, int], ...]:
@@ -74,6 +78,9 @@ def resolve(question: str, history: Sequence[Turn]) -> str:
             swapped = re.sub(re.escape(old), new, swapped, flags=re.I)
         if last_scope.places and swapped != last_text:
             return swapped
+    if own.places and last_scope.places and _COMPARATIVE.search(question) and not set(last_scope.places) & set(own.places):
+        # "Is Wirral doing any better?" after a question about Knowsley: better than Knowsley.
+        return f"{question.rstrip(' ?')} (compared with {' and '.join(last_scope.places)})?"
     if own.places or not is_follow_up(question):
         return question
     if not terms(question):

@@ -215,6 +215,8 @@ class Assistant:
         years = set(self._doc_years[doc_id])
         if when:
             years.add(int(when[:4]))
+        if named:
+            years.add(int(named[:4]))  # a publisher's file-name date says when it was published: evidence for a year
         return DocProfile(
             doc_id=doc_id,
             places=frozenset(self._doc_places[doc_id]),

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from assistant.answering.analyse import Analysis
-from assistant.frameworks import ASKED_AREAS, Area
+from assistant.frameworks import ASKED_AREAS, FRAMEWORKS, Area
 from assistant.judgements import Cell, Inspection
 from assistant.numbers import date_text
 from assistant.types import Answer, Citation, Paragraph
@@ -31,7 +31,9 @@ _PUBLISHED = re.compile(r"\b(?:published|publication|come\s+out|came\s+out|relea
 _WHEN = re.compile(r"\b(?:when\b|dates?\b|on\s+site|took\s+place|how\s+long)", re.I)
 _JUDGED = re.compile(
     r"\b(?:judge?(?:d|ment|ments)?|grade[sd]?|grading|rat(?:ed|ing|ings)|outcome|result|score[sd]?|verdict"
-    r"|get|got|receive[sd]?|achieved?|awarded|how\s+(?:good|well)|effectiveness|overall|better|worse|compare|vs|versus)\b"
+    r"|awarded|how\s+(?:good|well)|effectiveness|overall|better|worse|compare|vs|versus)\b"
+    r"|\bwhat\s+(?:[\w’']+\s+){0,5}(?:get|got|receive|achieve)\b"
+    r"|\b(?:get|got|received?|achieved?)\s+(?:a|an|the)?\s*(?:grade|rating|judgement|outstanding|good|inadequate|requires)\b"
     r"|\bhow\s+(?:did|does|do|has|have|was|were|is|are)\b[^?]{0,60}\b(?:do|fare|perform|done)\b",
     re.I,
 )
@@ -48,12 +50,14 @@ _FOLLOWS = re.compile(r"^\s*(?:and|so|what\s+about|how\s+about)\b|\b(?:it|that|t
 # A question about change: the inspection before the one asked about is answered too.
 _CHANGE = re.compile(
     r"\b(?:compared?\s+(?:with|to)\s+(?:the|its)\s+(?:last|previous|earlier)|since\s+(?:the|its)\s+(?:last|previous)"
-    r"|changed?|improved?|declined?|got\s+(?:better|worse)|gone\s+(?:up|down))\b",
+    r"|changed?|improved?|declined?|deteriorated?|slipped|got\s+(?:better|worse)|gone\s+(?:up|down|downhill)|doing\s+better"
+    r"|any\s+better|better\s+or\s+worse)\b",
     re.I,
 )
 # The report's list of what must improve ("What needs to improve?", a SIF's "Recommendations").
 _IMPROVE = re.compile(
-    r"\b(?:needs?\s+to\s+(?:improve|be\s+improved)|areas?\s+(?:for|of|to)\s+improv\w*|recomm?end\w*|recs"
+    r"\b(?:need(?:s|ed)?\s+to\s+(?:improve|be\s+improved)|needs?\s+improving|(?:told|asked|required)\s+to\s+improve"
+    r"|areas?\s+(?:for|of|to)\s+improv\w*|recomm?end\w*|recs"
     r"|improvement\s+points?|points?\s+(?:for|to)\s+improv\w*|things?\s+(?:to|that\s+need\s+to)\s+improve"
     r"|what\s+(?:should|must)\b.{0,40}\bimprove)\b",
     re.I,
@@ -74,24 +78,41 @@ class _Ask:
 
 _WORST = re.compile(r"\b(?:weakest|worst|lowest|poorest)\b", re.I)
 _BEST = re.compile(r"\b(?:strongest|best|highest)\b", re.I)
-_WHICH_AREAS = re.compile(r"\b(?:which|what)\b.{0,40}\b(?:areas?|parts?|judgements?|aspects?|services?)\b", re.I)
+_WHICH_AREAS = re.compile(r"\b(?:which|what)\b.{0,40}\b(?:areas?|parts?|bits?|judgements?|aspects?|services?)\b", re.I)
 _GRADE_WORD = re.compile(r"\b(outstanding|good|inadequate|requires?\s+improvement(?:\s+to\s+be\s+good)?)\b", re.I)
 
 
-def _asked(question: str, qtype: str) -> _Ask | None:
+_WHY = re.compile(r"\b(?:why|reasons?|because|how\s+come)\b", re.I)
+_GENERIC = frozenset(
+    "ofsted ilacs sif inspection inspections inspected grade grades rating ratings rated judgement judged result "
+    "outcome overall latest last recent most current childrens children's children services service social care "
+    "council local authority report what whats what's was were is the a an of for in at on and its their how did "
+    "do does get got s".split()
+)
+
+
+def _asked(question: str, qtype: str, places: Sequence[str] = ()) -> _Ask | None:
     q = question.lower()
+    if _WHY.search(q):
+        return None  # the reasons are in the report's prose, not its table
     areas = tuple(k for k, words in ASKED_AREAS.items() if any(re.search(rf"\b{re.escape(w)}\b", q) for w in words))
     lead = bool(_LEAD.search(question))
-    published = bool(_PUBLISHED.search(question))
+    # "the inspection published in January 2019" names the inspection; "when was it published" asks the date
+    published = bool(_PUBLISHED.search(question)) and not re.search(r"\bpublished\s+(?:in|on)\b", question, re.I)
     when = bool(_WHEN.search(question)) and not lead and not published and qtype in ("when", "general", "rating")
     # An area alone is a judgement question only when the question is no more than that ("gateshead care leavers?");
     # "what did Ofsted say about care leavers' housing" asks for findings, not the grade.
     terse = len(re.findall(r"[a-z]+", q)) <= 6
-    judged = (qtype == "rating" or bool(_JUDGED.search(question)) or (bool(areas) and terse)) and not (
+    judged = (qtype == "rating" or bool(_JUDGED.search(question)) or bool(_CHANGE.search(question))
+              or (bool(areas) and terse)) and not (
         (lead or when) and not areas and not _JUDGED.search(question))
     if not (lead or when or judged or published):
         # "oxfordshire ofsted 2024": a council, maybe a year and the inspectorate, nothing else asked: its judgement
-        judged = terse and not re.search(r"\b(?:why|how\s+many|what\s+did|say|said|about)\b", q)
+        rest = q
+        for place in places:
+            rest = rest.replace(place.lower(), " ")
+        words = [w for w in re.findall(r"[a-z’']+", rest) if w not in _GENERIC]
+        judged = terse and not words and not re.search(r"\b(?:how\s+many|say|said|about)\b", q)
         if not judged:
             return None
     grade = _GRADE_WORD.search(question)
@@ -152,8 +173,12 @@ def _picks(rows: Sequence[Inspection], analysis: Analysis, dated: Callable[[str]
     chosen = choose(rows, analysis.normalised, analysis.years, dated)
     if chosen is None:
         return []
-    if single and _CHANGE.search(analysis.normalised) and rows.index(chosen) > 0:
-        return [rows[rows.index(chosen) - 1], chosen]
+    if single and _CHANGE.search(analysis.normalised):
+        if re.search(r"\bsince\b", analysis.normalised, re.I) and (analysis.years or _BEFORE_YEAR.search(
+                analysis.normalised)) and chosen is not rows[-1]:
+            return [chosen, rows[-1]]  # "since 2020", "since the inspection before the 2023 one": then and now
+        if rows.index(chosen) > 0:
+            return [rows[rows.index(chosen) - 1], chosen]
     return [chosen]
 
 
@@ -285,8 +310,10 @@ def answer_from_table(
     """The table's answer to ``question`` about the councils ``analysis`` names, or None. ``asked_before`` is the
     conversation's previous question when the table answered it: a follow-up that asks nothing of its own ("and the
     time before?") asks it again."""
-    if not analysis.places:
-        return None
+    if not analysis.places or any(
+        re.search(f.title, analysis.normalised, re.I) for f in FRAMEWORKS if not f.graded and f.title
+    ):
+        return None  # a focused or monitoring visit, a JTAI: not an inspection the table holds
     places = [p for p in analysis.places if by_place.get(p)]
     if len(places) != len(analysis.places):
         return None
@@ -295,7 +322,7 @@ def answer_from_table(
         return _improvements(question, analysis, places, by_place, dated, paragraph, title, counting)
     if counting:
         return None
-    ask = _asked(analysis.normalised, analysis.qtype)
+    ask = _asked(analysis.normalised, analysis.qtype, analysis.places)
     if ask is None and asked_before and _FOLLOWS.search(analysis.question):
         ask = _asked(asked_before, "general")  # "and what had it been at the inspection before?"
     if ask is None:
