@@ -12,7 +12,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
+from assistant.fact_vocab import YOUTH_2018
+from assistant.frameworks import BY_KEY, spell_grade
 from assistant.numbers import MONTHS
 from assistant.scope import places_in
 from assistant.types import Document, Fact, Paragraph
@@ -84,10 +87,32 @@ def extract_facts(doc: Document, paragraphs: Sequence[Paragraph]) -> list[Fact]:
     if extract_judgements(out, paras) is None:
         extract_ratings(out, lines)
         extract_scores(out, lines)
+        _on_inspectorates_scale(out)
     extract_counts(out, lines)
     extract_recommendations(out, lines)
     extract_actions(out, lines)
     return out.facts
+
+
+# The scale a paper's prose ratings are on follows the inspectorate the paper is about, not the words alone: a
+# committee's minute that Ofsted found "a 'Good' service" is an Ofsted judgement, a CQC "Good" a CQC one.
+_SCALE_OF_INSPECTORATE = {"Ofsted": "ofsted_ilacs", "Care Quality Commission": "cqc_assessment"}
+
+
+def _on_inspectorates_scale(out: Builder) -> None:
+    inspectorate = next((f.value for f in out.facts if f.kind == "inspectorate"), None)
+    framework = BY_KEY.get(_SCALE_OF_INSPECTORATE.get(inspectorate or "", ""))
+    if framework is None:
+        return
+    rescaled = []
+    for f in out.facts:
+        if f.kind in ("overall_rating", "standard_rating") and f.scale in (YOUTH_2018, None):
+            value = spell_grade(f.value, framework)
+            if value is None:
+                continue  # a word off the inspectorate's scale is no judgement of it
+            f = replace(f, value=value, scale=framework.key)
+        rescaled.append(f)
+    out.facts[:] = rescaled
 
 
 def infer_subject(doc: Document, paras: Sequence[Paragraph]) -> str | None:

@@ -28,7 +28,7 @@ from ingest.readers import read_file
 MANIFEST = "manifest.yaml"
 # Part of every document's content hash: bump it when reading, splitting or fact extraction changes, so that
 # the next ingest redoes every document (an unchanged file is otherwise skipped).
-INGEST_VERSION = "13"
+INGEST_VERSION = "14"
 _SKIP_NAMES = {MANIFEST, "manifest.yml"}
 _FLUSH_CHUNKS = 256  # embed in batches this big (across documents) for throughput
 

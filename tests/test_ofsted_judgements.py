@@ -338,3 +338,24 @@ def test_page_furniture_is_never_quoted(ofsted) -> None:  # type: ignore[no-unty
         for c in answer.citations:
             assert "Textphone" not in c.quote and "Crown copyright" not in c.quote, (question, c.quote)
             assert c.quote.strip() != "Inspection of children’s social care services", question
+
+
+def test_which_councils_lists_each_latest_judgement_with_that_grade_cited(ofsted) -> None:  # type: ignore[no-untyped-def]
+    answer = ofsted.ask("Which councils were judged inadequate overall?")
+    assert not answer.refused and "Isles of Scilly" in answer.text
+    assert "Barnet" not in answer.text and "Oxfordshire" not in answer.text  # judged good
+    assert [c.document.split("-children")[0] for c in answer.citations] == ["isles-of-scilly"]
+    good = ofsted.ask("Which councils were rated good overall at their latest inspection?")
+    assert "Barnet" in good.text and "Oxfordshire" in good.text and "Isles of Scilly" not in good.text
+
+
+def test_a_committee_minute_about_an_ofsted_inspection_stores_its_rating_on_ofsteds_scale() -> None:
+    minute = ("Children's Services Overview and Scrutiny Committee, 14 January 2020\n\n"
+              "Ofsted Inspection of Local Authority Children's Services\n\n"
+              "The report outlined the Ofsted inspection of November 2019. The outcome from the inspection showed "
+              "that the Council was providing a 'Good' service, improved from 'Requires Improvement' in 2016. "
+              "Ofsted found that leaders know their services well.\n")
+    facts, _ = _facts_of([minute], "minutes")
+    ratings = [f for f in facts if f.kind == "overall_rating"]
+    assert ratings and {f.scale for f in ratings} == {"ofsted_ilacs"}
+    assert "Good" in {f.value for f in ratings}

@@ -182,6 +182,29 @@ def _picks(rows: Sequence[Inspection], analysis: Analysis, dated: Callable[[str]
     return [chosen]
 
 
+_SAME = re.compile(r"\b(?:same|also|too|again)\b", re.I)
+
+
+def _same_pair(analysis: Analysis, places: Sequence[str], by_place: dict[str, list[Inspection]],
+               dated: Callable[[str], tuple[str, ...]], asked_before: str | None) -> list[Inspection]:
+    """ "Was it the same last time?", "Was that the same inspector who led the 2016 one?" after a question the table
+    answered: that question's inspection and the other one (the year now named, else the one before it), oldest
+    first; [] when the question is no such follow-up."""
+    if not (asked_before and len(places) == 1 and _SAME.search(analysis.question)):
+        return []
+    rows = by_place[places[0]]
+    before_years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", asked_before)]
+    base = choose(rows, asked_before, before_years, dated)
+    if base is None:
+        return []
+    own = [y for y in analysis.years if y not in before_years]
+    i = rows.index(base)
+    other = choose(rows, "", own, dated) if own else (rows[i - 1] if i > 0 else None)
+    if other is None or other is base:
+        return []
+    return sorted([base, other], key=lambda r: rows.index(r))
+
+
 def _cells(i: Inspection, ask: _Ask, question: str) -> tuple[list[tuple[str, Cell]], list[str]]:
     """(label, cell) pairs answering ``ask`` for ``i``, and the areas asked that ``i``'s framework did not grade."""
     out: list[tuple[str, Cell]] = []
@@ -298,6 +321,48 @@ def _improvements(
                   trace={"source": "judgements"})
 
 
+_COUNCILS = re.compile(r"\b(?:which|what|list\s+(?:the|all)?)\s+(?:councils?|local\s+authorities|authorities|las?)\b", re.I)
+
+
+def _across(
+    question: str, analysis: Analysis, by_place: dict[str, list[Inspection]],
+    dated: Callable[[str], tuple[str, ...]], paragraph: Callable[[str, int], Paragraph | None],
+    title: Callable[[str], str | None],
+) -> Answer | None:
+    """ "Which councils were judged inadequate overall?", "Which councils' care leavers were judged outstanding?":
+    each council's latest inspection in the table whose cell has that grade, each cited; None unless the question
+    asks which councils and names a grade."""
+    grade = _GRADE_WORD.search(analysis.normalised)
+    if not _COUNCILS.search(analysis.normalised) or grade is None:
+        return None
+    asked = " ".join(grade.group(1).lower().split())
+    areas = [k for k, words in ASKED_AREAS.items()
+             if any(re.search(rf"\b{re.escape(w)}\b", analysis.normalised.lower()) for w in words)]
+    citations: list[Citation] = []
+    cite = _citer(citations, dated, paragraph, title)
+    hits: list[str] = []
+    seen: set[str] = set()
+    for place in sorted(by_place):
+        latest = by_place[place][-1]
+        if latest.document in seen:
+            continue
+        seen.add(latest.document)
+        if areas:
+            keys = [a.key for a in latest.framework.areas if set(a.covers) & set(areas) and a.key in latest.cells]
+        else:
+            keys = ["overall"] if "overall" in latest.cells else []
+        for key in keys[:1]:
+            cell = latest.cells[key]
+            if cell.value.lower().startswith(asked):
+                hits.append(f"{place} ({_at(latest)}) [{cite(cell)}]")
+    what = " and ".join(a.replace("_", " ") for a in areas) if areas else "overall"
+    if not hits:
+        return None  # other papers (a youth justice inspection, a committee's minutes) may still answer it
+    return Answer(question=question, refused=False, citations=tuple(citations), trace={"source": "judgements"},
+                  text=f"At their latest inspection in the index, {len(hits)} council{'s were' if len(hits) > 1 else ' was'} "
+                       f"judged {grade.group(1)} ({what}): " + "; ".join(hits) + ".")
+
+
 def answer_from_table(
     question: str,
     analysis: Analysis,
@@ -310,10 +375,10 @@ def answer_from_table(
     """The table's answer to ``question`` about the councils ``analysis`` names, or None. ``asked_before`` is the
     conversation's previous question when the table answered it: a follow-up that asks nothing of its own ("and the
     time before?") asks it again."""
-    if not analysis.places or any(
-        re.search(f.title, analysis.normalised, re.I) for f in FRAMEWORKS if not f.graded and f.title
-    ):
+    if any(re.search(f.title, analysis.normalised, re.I) for f in FRAMEWORKS if not f.graded and f.title):
         return None  # a focused or monitoring visit, a JTAI: not an inspection the table holds
+    if not analysis.places:
+        return _across(question, analysis, by_place, dated, paragraph, title)
     places = [p for p in analysis.places if by_place.get(p)]
     if len(places) != len(analysis.places):
         return None
@@ -358,8 +423,14 @@ def answer_from_table(
         if not picks:
             return None
         picked += [(place, p) for p in picks]
+    same = _same_pair(analysis, places, by_place, dated, asked_before)
+    if same:
+        picked = [(places[0], i) for i in same]
+    firsts: list[Cell] = []
     for place, chosen in picked:
         cells, missing = _cells(chosen, ask, analysis.normalised)
+        if cells:
+            firsts.append(cells[0][1])
         at = _at(chosen)
         if missing and not cells:
             # A refusal cites nothing: it names what the framework did grade, so the user can ask about that.
@@ -402,5 +473,9 @@ def answer_from_table(
         if was is not None and now is not None:
             trend = "the same as" if was == now else "better than" if now < was else "worse than"
             parts.append(f"That is {trend} the judgement before it ({before_c.value}).")
+    if same and len(firsts) == 2:
+        a, b = firsts
+        parts.insert(0, f"Yes: the same ({b.value}) both times." if a.value.lower() == b.value.lower()
+                     else f"No: {a.value}, then {b.value}.")
     return Answer(question=question, text=" ".join(parts), refused=False, citations=tuple(citations),
                   trace={"source": "judgements"})

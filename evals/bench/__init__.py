@@ -21,12 +21,14 @@ _REAL_PDFS = Path(__file__).resolve().parents[2].parent / "shared" / "real-docs"
 
 def plan_from_args(args: argparse.Namespace) -> BenchPlan:
     """--quick: the corpus and 50 generated documents; default adds 500; --full adds 2,000 and the real-PDF tier
-    (``../shared/real-docs/ofsted-ilacs`` when present); --real-pdfs DIR adds that tier on its own folder."""
+    (``../shared/real-docs/ofsted-ilacs`` when present); --real-pdfs DIR runs that tier on its own folder (alone,
+    or with --quick/--full beside the rest)."""
     tiers = (50,) if args.quick else (50, 500, 2000) if args.full else (50, 500)
     real = getattr(args, "real_pdfs", None)
     if real is None and args.full and _REAL_PDFS.is_dir():
         real = _REAL_PDFS
-    return BenchPlan(tiers=tiers, tmp_parent=args.index, real_pdfs=Path(real) if real else None)
+    alone = real is not None and not (args.quick or args.full)  # `bench --real-pdfs DIR`: that tier alone
+    return BenchPlan(tiers=tiers, tmp_parent=args.index, real_pdfs=Path(real) if real else None, only_real=alone)
 
 
 def main(args: argparse.Namespace, settings: Settings, plan: BenchPlan | None = None) -> int:

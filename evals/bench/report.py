@@ -33,6 +33,8 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
          lambda v: v <= 1.25),
         ("UI serving peak RSS", "<= 1,536 MB", _get(results, "speed", "ui", "peak_rss_mb"), lambda v: v <= 1536),
         ("re-ingest unchanged corpus", "< 2 s", _get(results, "speed", "reingest", "wall_s"), lambda v: v < 2),
+        ("ingest / raw, real PDFs", "<= 1.25x", _get(results, "real_pdfs", "ratio_ingest_to_raw"), lambda v: v <= 1.25),
+        ("warm p95, real PDFs", "<= 100 ms", _get(results, "real_pdfs", "warm_p95_ms"), lambda v: v <= 100),
     ]
     return [{"name": name, "target": goal, "value": value,
              "status": None if value is None else ("pass" if check(value) else "miss")}

@@ -36,6 +36,7 @@ class BenchPlan:
     tmp_parent: Path | None = None
     real_pdfs: Path | None = None  # a folder of real inspection PDFs (../shared/real-docs/ofsted-ilacs): its own tier
     real_set: Path = ROOT / "evals" / "sets" / "real-ilacs-v1.yaml"
+    only_real: bool = False  # --real-pdfs on its own: that tier alone
     real_gold: Path = ROOT / "evals" / "gold" / "ilacs-judgements.jsonl"
 
 
@@ -327,18 +328,19 @@ def run(plan: BenchPlan, settings: Settings, out: Path) -> dict[str, Any]:
     try:
         results: dict[str, Any] = {"machine": machine(settings), "plan": {"tiers": list(plan.tiers),
                                                                           "seed": plan.seed}}
-        index = tmp / "corpus-index"
-        corpus_settings = replace(settings, index_dir=index, chroma_url=None)
-        _say(f"indexing {plan.corpus.name}/ into a temporary index")
-        ingest([plan.corpus], corpus_settings, progress=False)
         export_onnx(settings.model, settings.cache_dir)  # what a real ingest leaves behind for fast asking
-        assistant = Assistant(corpus_settings)
-        results["quality"] = quality(plan, settings, assistant, out / "quality")
-        for key in ("accuracy_ratio_vs_stock", "accuracy_ratio_vs_bm25"):  # the headline figures, at the top
-            results[key] = results["quality"][key]
-        del assistant
-        results["speed"] = speed(plan, settings, index, tmp) if plan.subprocesses else {}
-        results["scale"] = scale(plan, settings, tmp, out) if plan.tiers else []
+        if not plan.only_real:
+            index = tmp / "corpus-index"
+            corpus_settings = replace(settings, index_dir=index, chroma_url=None)
+            _say(f"indexing {plan.corpus.name}/ into a temporary index")
+            ingest([plan.corpus], corpus_settings, progress=False)
+            assistant = Assistant(corpus_settings)
+            results["quality"] = quality(plan, settings, assistant, out / "quality")
+            for key in ("accuracy_ratio_vs_stock", "accuracy_ratio_vs_bm25"):  # the headline figures, at the top
+                results[key] = results["quality"][key]
+            del assistant
+            results["speed"] = speed(plan, settings, index, tmp) if plan.subprocesses else {}
+            results["scale"] = scale(plan, settings, tmp, out) if plan.tiers else []
         if plan.real_pdfs is not None:
             results["real_pdfs"] = real_pdfs(plan, settings, tmp, out)
         results["seconds"] = round(time.perf_counter() - started, 1)
