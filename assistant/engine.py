@@ -144,8 +144,8 @@ class Assistant:
             where = self.settings.chroma_url or str(self.settings.index_dir)
             raise IndexMissing(f"the index at {where} is empty: run `python -m assistant ingest corpus` first")
         doc_freq: Counter[str] = Counter()
-        for chunk in retriever.chunks:
-            doc_freq.update(set(terms(retriever.lexical_text(chunk))))
+        for chunk_terms in retriever.chunk_terms:
+            doc_freq.update(set(chunk_terms))
         self._idf = idf_function(dict(doc_freq), len(retriever.chunks))
         self._doc_text = {
             doc_id: " ".join(c.paragraph_text for c in retriever.paragraphs_of(doc_id)) for doc_id in retriever.documents

@@ -286,7 +286,9 @@ class Retriever:
         }
         # What the body of each paper says its appendices are ("An update letter ... (Appendix B)").
         self.appendix_notes = {d: appendix_notes([c.paragraph for c in cs]) for d, cs in self._paragraphs.items()}
-        corpus_tokens = [terms(self.lexical_text(c)) or ["empty"] for c in self.chunks]
+        # Each searchable chunk's terms, once: BM25 indexes them and the answerer counts document frequencies on them.
+        self.chunk_terms: list[list[str]] = [terms(self.lexical_text(c)) for c in self.chunks]
+        corpus_tokens = [t or ["empty"] for t in self.chunk_terms]
         self._bm25 = bm25s.BM25()
         if corpus_tokens:
             self._bm25.index(corpus_tokens, show_progress=False)
