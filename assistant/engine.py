@@ -27,8 +27,9 @@ from assistant.answering.features import (
     who_near,
     whole,
 )
-from assistant.answering.judged import answer_from_table, asks_judgement
+from assistant.answering.judged import answer_from_table
 from assistant.answering.prior import DocProfile, Prior, prior
+from assistant.answering.table_questions import asks_judgement
 from assistant.config import Settings
 from assistant.conversation import points_back, resolve
 from assistant.embedding import Embedder, query_embedder

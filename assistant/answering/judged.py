@@ -13,115 +13,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 
 from assistant.answering.analyse import Analysis
+from assistant.answering.table_questions import (
+    BEFORE,
+    BEFORE_YEAR,
+    CHANGE,
+    COUNCILS,
+    FOLLOWS,
+    GRADE_WORD,
+    IMPROVE,
+    SAME,
+    SEPARATE,
+    Ask,
+    read_ask,
+)
 from assistant.frameworks import ASKED_AREAS, FRAMEWORKS, Area
 from assistant.judgements import Cell, Inspection
 from assistant.numbers import date_text
 from assistant.types import Answer, Citation, Paragraph
-
-# What was asked, by kind of cell.
-_LEAD = re.compile(
-    r"(?<!deputy\s)(?<!assistant\s)(?<!other\s)(?<!second\s)\b(?:lead\s+(?:inspector|inspecter|hmi)|inspector\s+led|who\s+(?:led|inspected|was\s+in\s+charge)"
-    r"|(?:did|does)\s+(?:she|he|they|the\s+same\s+(?:person|inspector))\s+(?:also\s+)?lead)\b",
-    re.I,
-)
-_PUBLISHED = re.compile(r"\b(?:published|publication|come\s+out|came\s+out|released)\b", re.I)
-_WHEN = re.compile(r"\b(?:when\b|dates?\b|on\s+site|took\s+place|how\s+long)", re.I)
-_JUDGED = re.compile(
-    r"\b(?:judge?(?:d|ment|ments)?|grade[sd]?|grading|rat(?:ed|ing|ings)|outcome|result|score[sd]?|verdict"
-    r"|awarded|how\s+(?:good|well)|effectiveness|overall|better|worse|compare|vs|versus)\b"
-    r"|\bwhat\s+(?:[\w’']+\s+){0,5}(?:get|got|receive|achieve)\b"
-    r"|\b(?:get|got|received?|achieved?)\s+(?:a|an|the)?\s*(?:grade|rating|judgement|outstanding|good|inadequate|requires)\b"
-    r"|\bhow\s+(?:did|does|do|has|have|was|were|is|are)\b[^?]{0,60}\b(?:do|fare|perform|done)\b",
-    re.I,
-)
-# Which inspection: the one before the one the question names or the latest.
-_BEFORE = re.compile(
-    r"\b(?:previous|prior|earlier|preceding|time\s+before|before\s+(?:that|this|then|the|its|it))\b", re.I
-)
-_BEFORE_YEAR = re.compile(r"\b(?:before|prior\s+to|preceding)\s+(?:the\s+|its\s+)?(?:\w+\s+)?((?:19|20)\d\d)\b", re.I)
-_SEPARATE = re.compile(
-    r"\b(?:separate(?:ly)?|on\s+(?:its|their)\s+own|alone|by\s+itself|by\s+themselves|just|only|specifically)\b", re.I
-)
-_OVERALL = re.compile(r"\boverall\b", re.I)
-_FOLLOWS = re.compile(r"^\s*(?:and|so|what\s+about|how\s+about)\b|\b(?:it|that|they|before|previous|then)\b", re.I)
-# A question about change: the inspection before the one asked about is answered too.
-_CHANGE = re.compile(
-    r"\b(?:compared?\s+(?:with|to)\s+(?:the|its)\s+(?:last|previous|earlier)|since\s+(?:the|its)\s+(?:last|previous)"
-    r"|changed?|improved?|declined?|deteriorated?|slipped|got\s+(?:better|worse)|gone\s+(?:up|down|downhill)|doing\s+better"
-    r"|any\s+better|better\s+or\s+worse)\b",
-    re.I,
-)
-# The report's list of what must improve ("What needs to improve?", a SIF's "Recommendations").
-_IMPROVE = re.compile(
-    r"\b(?:need(?:s|ed)?\s+to\s+(?:improve|be\s+improved)|needs?\s+improving|(?:told|asked|required)\s+to\s+improve"
-    r"|areas?\s+(?:for|of|to)\s+improv\w*|recomm?end\w*|recs"
-    r"|improvement\s+points?|points?\s+(?:for|to)\s+improv\w*|things?\s+(?:to|that\s+need\s+to)\s+improve"
-    r"|what\s+(?:should|must)\b.{0,40}\bimprove)\b",
-    re.I,
-)
-
-
-@dataclass(frozen=True)
-class _Ask:
-    published: bool
-    lead: bool
-    when: bool
-    areas: tuple[str, ...]  # keys of ASKED_AREAS; () with ``judged`` means overall
-    judged: bool
-    overall: bool
-    grade: str | None = None  # "which areas were judged inadequate?": the grade whose areas are asked for
-    extreme: str | None = None  # "which area was weakest?": "worst" or "best"
-
-
-_WORST = re.compile(r"\b(?:weakest|worst|lowest|poorest)\b", re.I)
-_BEST = re.compile(r"\b(?:strongest|best|highest)\b", re.I)
-_WHICH_AREAS = re.compile(r"\b(?:which|what)\b.{0,40}\b(?:areas?|parts?|bits?|judgements?|aspects?|services?)\b", re.I)
-_GRADE_WORD = re.compile(r"\b(outstanding|good|inadequate|requires?\s+improvement(?:\s+to\s+be\s+good)?)\b", re.I)
-
-
-_WHY = re.compile(r"\b(?:why|reasons?|because|how\s+come)\b", re.I)
-_GENERIC = frozenset(
-    "ofsted ilacs sif inspection inspections inspected grade grades rating ratings rated judgement judged result "
-    "outcome overall latest last recent most current childrens children's children services service social care "
-    "council local authority report what whats what's was were is the a an of for in at on and its their how did "
-    "do does get got s".split()
-)
-
-
-def _asked(question: str, qtype: str, places: Sequence[str] = ()) -> _Ask | None:
-    q = question.lower()
-    if _WHY.search(q):
-        return None  # the reasons are in the report's prose, not its table
-    areas = tuple(k for k, words in ASKED_AREAS.items() if any(re.search(rf"\b{re.escape(w)}\b", q) for w in words))
-    lead = bool(_LEAD.search(question))
-    # "the inspection published in January 2019" names the inspection; "when was it published" asks the date
-    published = bool(_PUBLISHED.search(question)) and not re.search(r"\bpublished\s+(?:in|on)\b", question, re.I)
-    when = bool(_WHEN.search(question)) and not lead and not published and qtype in ("when", "general", "rating")
-    # An area alone is a judgement question only when the question is no more than that ("gateshead care leavers?");
-    # "what did Ofsted say about care leavers' housing" asks for findings, not the grade.
-    terse = len(re.findall(r"[a-z]+", q)) <= 6
-    judged = (qtype == "rating" or bool(_JUDGED.search(question)) or bool(_CHANGE.search(question))
-              or (bool(areas) and terse)) and not (
-        (lead or when) and not areas and not _JUDGED.search(question))
-    if not (lead or when or judged or published):
-        # "oxfordshire ofsted 2024": a council, maybe a year and the inspectorate, nothing else asked: its judgement
-        rest = q
-        for place in places:
-            rest = rest.replace(place.lower(), " ")
-        words = [w for w in re.findall(r"[a-z’']+", rest) if w not in _GENERIC]
-        judged = terse and not words and not re.search(r"\b(?:how\s+many|say|said|about)\b", q)
-        if not judged:
-            return None
-    grade = _GRADE_WORD.search(question)
-    which = bool(_WHICH_AREAS.search(question)) and not areas
-    listing = grade.group(1) if grade and which else None
-    extreme = ("worst" if _WORST.search(question) else "best" if _BEST.search(question) else None) if which else None
-    return _Ask(published, lead, when, areas,
-                judged and not ((lead or published) and not areas and not _OVERALL.search(question)),
-                bool(_OVERALL.search(question)), listing, extreme)
 
 
 def _years(i: Inspection, dated: Sequence[str]) -> set[int]:
@@ -141,7 +51,7 @@ def choose(rows: Sequence[Inspection], question: str, years: Sequence[int],
     """The inspection a question about one council means (``rows`` oldest first)."""
     if not rows:
         return None
-    before = _BEFORE_YEAR.search(question)
+    before = BEFORE_YEAR.search(question)
     if before:
         year = int(before.group(1))
         earlier = [r for r in rows if r.start and int(r.start[:4]) < year]
@@ -153,11 +63,11 @@ def choose(rows: Sequence[Inspection], question: str, years: Sequence[int],
             hits = own or hits
         if not hits:
             return None
-        if _BEFORE.search(question) and re.search(r"\b(?:time\s+before|before\s+(?:that|then|it))\b", question, re.I):
+        if BEFORE.search(question) and re.search(r"\b(?:time\s+before|before\s+(?:that|then|it))\b", question, re.I):
             i = rows.index(hits[-1])
             return rows[i - 1] if i > 0 else None
         return hits[-1]
-    if _BEFORE.search(question):
+    if BEFORE.search(question):
         return rows[-2] if len(rows) >= 2 else None
     return rows[-1]
 
@@ -173,8 +83,8 @@ def _picks(rows: Sequence[Inspection], analysis: Analysis, dated: Callable[[str]
     chosen = choose(rows, analysis.normalised, analysis.years, dated)
     if chosen is None:
         return []
-    if single and _CHANGE.search(analysis.normalised):
-        if re.search(r"\bsince\b", analysis.normalised, re.I) and (analysis.years or _BEFORE_YEAR.search(
+    if single and CHANGE.search(analysis.normalised):
+        if re.search(r"\bsince\b", analysis.normalised, re.I) and (analysis.years or BEFORE_YEAR.search(
                 analysis.normalised)) and chosen is not rows[-1]:
             return [chosen, rows[-1]]  # "since 2020", "since the inspection before the 2023 one": then and now
         if rows.index(chosen) > 0:
@@ -182,7 +92,6 @@ def _picks(rows: Sequence[Inspection], analysis: Analysis, dated: Callable[[str]
     return [chosen]
 
 
-_SAME = re.compile(r"\b(?:same|also|too|again)\b", re.I)
 
 
 def _same_pair(analysis: Analysis, places: Sequence[str], by_place: dict[str, list[Inspection]],
@@ -190,7 +99,7 @@ def _same_pair(analysis: Analysis, places: Sequence[str], by_place: dict[str, li
     """ "Was it the same last time?", "Was that the same inspector who led the 2016 one?" after a question the table
     answered: that question's inspection and the other one (the year now named, else the one before it), oldest
     first; [] when the question is no such follow-up."""
-    if not (asked_before and len(places) == 1 and _SAME.search(analysis.question)):
+    if not (asked_before and len(places) == 1 and SAME.search(analysis.question)):
         return []
     rows = by_place[places[0]]
     before_years = [int(y) for y in re.findall(r"\b(?:19|20)\d\d\b", asked_before)]
@@ -205,7 +114,7 @@ def _same_pair(analysis: Analysis, places: Sequence[str], by_place: dict[str, li
     return sorted([base, other], key=lambda r: rows.index(r))
 
 
-def _cells(i: Inspection, ask: _Ask, question: str) -> tuple[list[tuple[str, Cell]], list[str]]:
+def _cells(i: Inspection, ask: Ask, question: str) -> tuple[list[tuple[str, Cell]], list[str]]:
     """(label, cell) pairs answering ``ask`` for ``i``, and the areas asked that ``i``'s framework did not grade."""
     out: list[tuple[str, Cell]] = []
     missing: list[str] = []
@@ -238,7 +147,7 @@ def _cells(i: Inspection, ask: _Ask, question: str) -> tuple[list[tuple[str, Cel
             if len(areas) > 1:
                 areas = [a for a in areas if a.covers == (asked,)] or areas
             area = areas[0] if areas else None
-            if area is None or area.key not in i.cells or (len(area.covers) > 1 and _SEPARATE.search(question)):
+            if area is None or area.key not in i.cells or (len(area.covers) > 1 and SEPARATE.search(question)):
                 missing.append(asked)
                 continue
             if all(c is not i.cells[area.key] for _, c in out):
@@ -264,10 +173,6 @@ def _phrase(label: str, cell: Cell) -> str:
     return f"{label}: {cell.value}"
 
 
-def asks_judgement(question: str, qtype: str) -> bool:
-    """True when ``question`` asks what an inspection judged (overall or an area)."""
-    ask = _asked(question, qtype)
-    return bool(ask and ask.judged)
 
 
 def _citer(citations: list[Citation], dated: Callable[[str], tuple[str, ...]],
@@ -321,7 +226,6 @@ def _improvements(
                   trace={"source": "judgements"})
 
 
-_COUNCILS = re.compile(r"\b(?:which|what|list\s+(?:the|all)?)\s+(?:councils?|local\s+authorities|authorities|las?)\b", re.I)
 
 
 def _across(
@@ -332,8 +236,8 @@ def _across(
     """ "Which councils were judged inadequate overall?", "Which councils' care leavers were judged outstanding?":
     each council's latest inspection in the table whose cell has that grade, each cited; None unless the question
     asks which councils and names a grade."""
-    grade = _GRADE_WORD.search(analysis.normalised)
-    if not _COUNCILS.search(analysis.normalised) or grade is None:
+    grade = GRADE_WORD.search(analysis.normalised)
+    if not COUNCILS.search(analysis.normalised) or grade is None:
         return None
     asked = " ".join(grade.group(1).lower().split())
     areas = [k for k, words in ASKED_AREAS.items()
@@ -383,16 +287,16 @@ def answer_from_table(
     if len(places) != len(analysis.places):
         return None
     counting = analysis.qtype == "how_many"
-    if _IMPROVE.search(analysis.normalised) or (counting and re.search(r"\bimprov", analysis.normalised, re.I)):
+    if IMPROVE.search(analysis.normalised) or (counting and re.search(r"\bimprov", analysis.normalised, re.I)):
         return _improvements(question, analysis, places, by_place, dated, paragraph, title, counting)
     if counting:
         return None
-    ask = _asked(analysis.normalised, analysis.qtype, analysis.places)
-    if ask is None and asked_before and _FOLLOWS.search(analysis.question):
-        ask = _asked(asked_before, "general")  # "and what had it been at the inspection before?"
+    ask = read_ask(analysis.normalised, analysis.qtype, analysis.places)
+    if ask is None and asked_before and FOLLOWS.search(analysis.question):
+        ask = read_ask(asked_before, "general")  # "and what had it been at the inspection before?"
     if ask is None:
         return None
-    if ask.judged and analysis.years and len(places) == 1 and not _BEFORE_YEAR.search(analysis.normalised):
+    if ask.judged and analysis.years and len(places) == 1 and not BEFORE_YEAR.search(analysis.normalised):
         rows = by_place[places[0]]
         if not any(set(analysis.years) & _years(r, dated(r.document)) for r in rows):
             stated = [(r, c) for r in rows for y, c in r.earlier if y in analysis.years]
@@ -467,7 +371,7 @@ def answer_from_table(
                 parts.append(f"Both were judged {compared[0][3].value}: neither is better on Ofsted's scale.")
             else:
                 parts.append(f"{top[0]} was judged better on Ofsted's scale ({', '.join(compared[0][2].framework.scale)}).")
-    elif len(compared) == 2 and len(places_compared) == 1 and _CHANGE.search(analysis.normalised):
+    elif len(compared) == 2 and len(places_compared) == 1 and CHANGE.search(analysis.normalised):
         (_, _, before_i, before_c), (_, _, now_i, now_c) = compared
         was, now = rank(before_c, before_i), rank(now_c, now_i)
         if was is not None and now is not None:
