@@ -43,9 +43,6 @@ class Framework:
     title: str = ""
     improve: str = ""  # the heading of the report's list of what must improve
 
-    def area(self, key: str) -> Area | None:
-        return next((a for a in self.areas if a.key == key), None)
-
 
 # What a question calls an area, across frameworks (an ILACS "children in care" row and a SIF "children looked
 # after" row are both what "how were children in care judged" asks about).

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from assistant.answering.candidates import bullet_items
 from assistant.answering.features import line_key, repeated_lines
-from assistant.frameworks import BY_KEY, FRAMEWORKS, Area, Framework, spell_grade
+from assistant.frameworks import FRAMEWORKS, Area, Framework, spell_grade
 from assistant.numbers import date_range
 from assistant.types import Paragraph
 from ingest.facts_text import Builder, lines_of, sentences
@@ -60,7 +60,7 @@ def _row(area_name: str) -> re.Pattern[str]:
     )
 
 
-def _statement(pattern: str, framework: Framework) -> re.Pattern[str]:
+def _statement(pattern: str) -> re.Pattern[str]:
     text = pattern.replace("{grade}", _GRADE).replace("{place}", r"(?:the\s+)?[A-Z][\w’' ,&\n-]{1,80}?")
     return re.compile(text, re.I)
 
@@ -108,7 +108,7 @@ def read_table(paragraphs: Sequence[Paragraph], framework: Framework) -> list[Ju
     if None not in found:
         for para in head:
             for pattern in framework.statements:
-                m = _statement(pattern, framework).search(para.text)
+                m = _statement(pattern).search(para.text)
                 grade = spell_grade(m.group("grade"), framework) if m else None
                 if m and grade:
                     found[None] = Judgement(None, grade, para, m.group(0).strip())
@@ -282,4 +282,4 @@ def _cover(out: Builder, paragraphs: Sequence[Paragraph], framework: Framework) 
             break
 
 
-__all__ = ["BY_KEY", "Judgement", "extract_judgements", "framework_of", "read_table"]
+__all__ = ["Judgement", "extract_judgements", "framework_of", "read_table"]
